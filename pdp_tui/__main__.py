@@ -1,0 +1,3 @@
+from pdp_tui.cli import main
+
+raise SystemExit(main())

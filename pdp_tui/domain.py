@@ -1,0 +1,121 @@
+"""Domain vocabulary shared by every layer. Pure Python: no database, no Textual."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    SUPPORT = "support"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"staff": "addetto vendite", "support": "assistenza", "admin": "amministratore"}[
+            self.value
+        ]
+
+
+class ProtectionType(StrEnum):
+    COVERING = "covering"
+    COVERING_AND_MOTION = "covering_motion"
+
+    @property
+    def label(self) -> str:
+        return {
+            "covering": "solo rivestimento",
+            "covering_motion": "rivestimento + motion",
+        }[self.value]
+
+
+class PlanStatus(StrEnum):
+    ACTIVE = "active"
+    VOIDED = "voided"
+
+    @property
+    def label(self) -> str:
+        return {"active": "attivo", "voided": "annullato"}[self.value]
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC timestamp: what the database stores."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting user, as every service call receives it."""
+
+    id: int | None  # None for the command-line operator (SYSTEM)
+    username: str
+    role: Role
+    store_id: int | None
+    store_code: str | None = None
+    store_name: str | None = None
+    full_name: str = ""
+    must_change_password: bool = False
+
+    @property
+    def sees_all_stores(self) -> bool:
+        return self.role in (Role.SUPPORT, Role.ADMIN)
+
+
+# Whoever runs the admin CLI on the server: trusted like an administrator.
+SYSTEM = Actor(id=None, username="cli", role=Role.ADMIN, store_id=None)
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    id: int
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """One row of the contract list."""
+
+    id: int
+    contract_number: str
+    first_name: str
+    last_name: str
+    covering: str
+    protection: ProtectionType
+    created_at: dt.datetime
+    store_code: str
+    status: PlanStatus
+
+    @property
+    def customer(self) -> str:
+        return f"{self.last_name} {self.first_name}"
+
+
+@dataclass(frozen=True)
+class PlanDetail:
+    id: int
+    contract_number: str
+    first_name: str
+    last_name: str
+    covering: CatalogueItem
+    protection: ProtectionType
+    activation_code: str
+    store_code: str
+    store_name: str
+    created_by: str
+    created_at: dt.datetime
+    valid_until: dt.date
+    status: PlanStatus
+
+    @property
+    def customer(self) -> str:
+        return f"{self.last_name} {self.first_name}"
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    rows: list[PlanSummary]
+    # Opaque cursor for the next page, or None on the last page.
+    next_cursor: tuple[str, int] | None

@@ -1,0 +1,123 @@
+"""Peewee models only: no rules, no Textual. Schema changes go through migrations/."""
+
+from __future__ import annotations
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from pdp_tui.db import database
+from pdp_tui.domain import utcnow
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Store(BaseModel):
+    code = CharField(max_length=20, unique=True)
+    name = CharField(max_length=100)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class User(BaseModel):
+    username = CharField(max_length=40, unique=True)  # stored lower-case
+    full_name = CharField(max_length=100, default="")
+    role = CharField(max_length=10)  # domain.Role
+    store = ForeignKeyField(Store, null=True, backref="users", on_delete="RESTRICT")
+    password_hash = CharField(max_length=255)
+    must_change_password = BooleanField(default=True)
+    active = BooleanField(default=True)
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+
+class Covering(BaseModel):
+    code = CharField(max_length=30, unique=True)
+    label = CharField(max_length=60)
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+
+
+class Protection(BaseModel):
+    """A protection type on sale; ``code`` holds a domain.ProtectionType value."""
+
+    code = CharField(max_length=30, unique=True)
+    label = CharField(max_length=60)
+    validity_months = IntegerField(default=60)
+    active = BooleanField(default=True)
+    sort_order = IntegerField(default=0)
+
+
+class Plan(BaseModel):
+    contract_number = CharField(max_length=20, unique=True)  # upper-case, ASCII
+    first_name = CharField(max_length=60)
+    last_name = CharField(max_length=60)
+    name_key = CharField(max_length=130)  # services.text.name_key(last, first)
+    covering = ForeignKeyField(Covering, on_delete="RESTRICT")
+    protection = ForeignKeyField(Protection, on_delete="RESTRICT")
+    activation_code = CharField(max_length=12, unique=True)  # without hyphens
+    store = ForeignKeyField(Store, backref="plans", on_delete="RESTRICT")
+    created_by = ForeignKeyField(User, on_delete="RESTRICT")
+    created_at = DateTimeField(default=utcnow)
+    valid_until = DateField()
+    status = CharField(max_length=10, default="active")  # domain.PlanStatus
+    updated_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("store", "created_at", "id"), False),
+            (("created_at", "id"), False),
+            (("name_key",), False),
+            (("store", "name_key"), False),
+        )
+
+
+class PlanChange(BaseModel):
+    """History of a plan: corrections and voiding, with before/after as JSON."""
+
+    plan = ForeignKeyField(Plan, backref="changes", on_delete="RESTRICT")
+    kind = CharField(max_length=20)  # correction | void
+    changed_at = DateTimeField(default=utcnow)
+    changed_by = ForeignKeyField(User, on_delete="RESTRICT")
+    reason = TextField()
+    before = TextField()
+    after = TextField()
+
+    class Meta:
+        indexes = ((("plan", "changed_at"), False),)
+
+
+class AuditEvent(BaseModel):
+    """Append-only log: who did what, when. Never updated or deleted."""
+
+    at = DateTimeField(default=utcnow)
+    user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
+    username = CharField(max_length=100)  # as typed, also for unknown users
+    store = ForeignKeyField(Store, null=True, on_delete="RESTRICT")
+    kind = CharField(max_length=30)
+    target = CharField(max_length=100, default="")
+    detail = TextField(default="")
+
+    class Meta:
+        indexes = (
+            (("at",), False),
+            (("user", "at"), False),
+            (("store", "at"), False),
+            (("kind", "at"), False),
+        )
+
+
+ALL_MODELS = [Store, User, Covering, Protection, Plan, PlanChange, AuditEvent]

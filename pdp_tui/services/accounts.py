@@ -1,0 +1,158 @@
+"""User accounts, issued and managed by administrators (and the CLI operator)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+import datetime as dt
+
+from peewee import IntegrityError
+
+from pdp_tui.db import database
+from pdp_tui.domain import Actor, Role, utcnow
+from pdp_tui.models import Store, User
+from pdp_tui.services import audit
+from pdp_tui.services.auth import check_password_policy, hash_password, normalise_username
+from pdp_tui.services.catalogue import require_admin
+from pdp_tui.services.errors import NotFound, ValidationError
+from pdp_tui.services.text import clean_text
+
+USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{2,39}"
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    store_code: str | None
+    active: bool
+    locked: bool
+    must_change_password: bool
+    last_login_at: dt.datetime | None
+
+
+def _account(user: User, store_code: str | None, now: dt.datetime) -> Account:
+    return Account(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=Role(user.role),
+        store_code=store_code,
+        active=user.active,
+        locked=bool(user.locked_until and user.locked_until > now),
+        must_change_password=user.must_change_password,
+        last_login_at=user.last_login_at,
+    )
+
+
+def create_user(
+    actor: Actor,
+    username: str,
+    role: Role | str,
+    *,
+    password: str,
+    store_code: str | None = None,
+    full_name: str = "",
+    must_change_password: bool = True,
+) -> Account:
+    require_admin(actor)
+    errors: dict[str, str] = {}
+    name = normalise_username(username)
+    if not re.fullmatch(USERNAME_PATTERN, name):
+        errors["username"] = (
+            "Nome utente: da 3 a 40 caratteri tra lettere minuscole, cifre, punto, - e _."
+        )
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = "Ruolo: staff, support o admin."
+        role = None
+    store = None
+    if role is Role.STAFF:
+        if not store_code:
+            errors["store"] = "Un addetto vendite deve appartenere a un negozio."
+        else:
+            store = Store.get_or_none(Store.code == store_code.strip().upper())
+            if store is None:
+                errors["store"] = f"Negozio {store_code.strip().upper()} inesistente."
+    elif store_code:
+        errors["store"] = "Solo gli addetti vendite appartengono a un negozio."
+    try:
+        full_name = clean_text(full_name, "Nome e cognome", max_length=100, required=False)
+    except ValueError as exc:
+        errors["full_name"] = str(exc)
+    try:
+        check_password_policy(name, password)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with database.atomic():
+            user = User.create(
+                username=name,
+                full_name=full_name,
+                role=role.value,
+                store=store.id if store else None,
+                password_hash=hash_password(password),
+                must_change_password=must_change_password,
+            )
+            audit.record(audit.Kind.USER_CREATED, actor, target=name,
+                         detail={"role": role.value, "store": store.code if store else None})
+    except IntegrityError:
+        raise ValidationError({"username": f"L'utente {name} esiste già."}) from None
+    return _account(user, store.code if store else None, utcnow())
+
+
+def list_users(actor: Actor) -> list[Account]:
+    require_admin(actor)
+    now = utcnow()
+    query = (
+        User.select(User, Store.code)
+        .join(Store, join_type="LEFT OUTER", on=(User.store == Store.id))
+        .order_by(User.username)
+    )
+    return [_account(u, u.store.code if u.store_id else None, now) for u in query]
+
+
+def _get(username: str) -> User:
+    user = User.get_or_none(User.username == normalise_username(username))
+    if user is None:
+        raise NotFound(f"Utente {username} inesistente.")
+    return user
+
+
+def reset_password(actor: Actor, username: str, new_password: str) -> None:
+    """Set a new password the account must change at its next login."""
+    require_admin(actor)
+    user = _get(username)
+    check_password_policy(user.username, new_password)
+    with database.atomic():
+        User.update(
+            password_hash=hash_password(new_password),
+            must_change_password=True,
+            failed_logins=0,
+            locked_until=None,
+        ).where(User.id == user.id).execute()
+        audit.record(audit.Kind.PASSWORD_RESET, actor, target=user.username)
+
+
+def set_active(actor: Actor, username: str, active: bool) -> None:
+    require_admin(actor)
+    user = _get(username)
+    if actor.id is not None and user.id == actor.id and not active:
+        raise ValidationError({"username": "Non puoi disattivare il tuo stesso account."})
+    with database.atomic():
+        User.update(active=active).where(User.id == user.id).execute()
+        kind = audit.Kind.USER_ENABLED if active else audit.Kind.USER_DISABLED
+        audit.record(kind, actor, target=user.username)
+
+
+def unlock(actor: Actor, username: str) -> None:
+    require_admin(actor)
+    user = _get(username)
+    with database.atomic():
+        User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
+        audit.record(audit.Kind.USER_UNLOCKED, actor, target=user.username)

@@ -1,0 +1,92 @@
+"""Stores and catalogue (coverings, protection types)."""
+
+from __future__ import annotations
+
+import re
+
+from peewee import IntegrityError
+
+from pdp_tui.db import database
+from pdp_tui.domain import Actor, CatalogueItem, ProtectionType, Role
+from pdp_tui.models import Covering, Protection, Store
+from pdp_tui.services import audit
+from pdp_tui.services.errors import PermissionDenied, ValidationError
+from pdp_tui.services.text import clean_text, fold
+
+STORE_CODE_PATTERN = r"[A-Z0-9][A-Z0-9_-]{0,19}"
+
+
+def require_admin(actor: Actor) -> None:
+    if actor.role is not Role.ADMIN:
+        raise PermissionDenied("Solo un amministratore può farlo.")
+
+
+def list_coverings(actor: Actor, include_inactive: bool = False) -> list[CatalogueItem]:
+    query = Covering.select().order_by(Covering.sort_order, Covering.label)
+    if not include_inactive:
+        query = query.where(Covering.active == True)  # noqa: E712
+    return [CatalogueItem(c.id, c.code, c.label) for c in query]
+
+
+def list_protections(actor: Actor) -> list[CatalogueItem]:
+    query = (
+        Protection.select()
+        .where(Protection.active == True)  # noqa: E712
+        .order_by(Protection.sort_order)
+    )
+    return [CatalogueItem(p.id, p.code, ProtectionType(p.code).label) for p in query]
+
+
+def add_covering(actor: Actor, label: str) -> CatalogueItem:
+    require_admin(actor)
+    try:
+        label = clean_text(label, "Rivestimento", max_length=60)
+    except ValueError as exc:
+        raise ValidationError({"label": str(exc)}) from None
+    code = re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")[:30] or "rivestimento"
+    if Covering.select().where(Covering.code == code).exists():
+        raise ValidationError({"label": f"Il rivestimento «{label}» esiste già."})
+    with database.atomic():
+        order = (Covering.select().count() or 0) + 1
+        covering = Covering.create(code=code, label=label, sort_order=order)
+        audit.record(audit.Kind.COVERING_CREATED, actor, target=code, detail={"label": label})
+    return CatalogueItem(covering.id, covering.code, covering.label)
+
+
+def clean_store_code(code: str) -> str:
+    text = (code or "").strip().upper()
+    if not re.fullmatch(STORE_CODE_PATTERN, text):
+        raise ValidationError(
+            {"code": "Codice negozio: da 1 a 20 caratteri tra lettere, cifre, - e _."}
+        )
+    return text
+
+
+def add_store(actor: Actor, code: str, name: str) -> Store:
+    require_admin(actor)
+    errors: dict[str, str] = {}
+    try:
+        code = clean_store_code(code)
+    except ValidationError as exc:
+        errors.update(exc.errors)
+    try:
+        name = clean_text(name, "Nome del negozio", max_length=100)
+    except ValueError as exc:
+        errors["name"] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with database.atomic():
+            store = Store.create(code=code, name=name)
+            audit.record(audit.Kind.STORE_CREATED, actor, target=code, detail={"name": name})
+    except IntegrityError:
+        raise ValidationError({"code": f"Il negozio {code} esiste già."}) from None
+    return store
+
+
+def list_stores(actor: Actor) -> list[tuple[int, str, str]]:
+    """(id, code, name) of every store; staff see only their own."""
+    query = Store.select().order_by(Store.code)
+    if not actor.sees_all_stores:
+        query = query.where(Store.id == actor.store_id)
+    return [(s.id, s.code, s.name) for s in query]

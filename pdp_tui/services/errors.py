@@ -1,0 +1,46 @@
+"""Errors raised by services, with messages in Italian ready for the user."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A rule refused the request. ``str(exc)`` is a message for the user."""
+
+
+class ValidationError(ServiceError):
+    """One or more fields are invalid. ``errors`` maps field name -> Italian message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+class DuplicateContract(ValidationError):
+    def __init__(self, contract_number: str):
+        self.contract_number = contract_number
+        super().__init__(
+            {"contract_number": f"Il contratto {contract_number} è già registrato."}
+        )
+
+
+class PermissionDenied(ServiceError):
+    def __init__(self, message: str = "Operazione non consentita per il tuo ruolo."):
+        super().__init__(message)
+
+
+class NotFound(ServiceError):
+    def __init__(self, message: str = "Elemento non trovato."):
+        super().__init__(message)
+
+
+class AuthenticationFailed(ServiceError):
+    """Wrong username or password, locked or disabled account: one message for all."""
+
+    def __init__(self) -> None:
+        super().__init__("Accesso non riuscito: nome utente o password non validi, "
+                         "oppure account bloccato.")
+
+
+class DatabaseUnavailable(ServiceError):
+    def __init__(self, message: str = "Database non raggiungibile. Riprova tra poco."):
+        super().__init__(message)

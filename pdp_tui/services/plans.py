@@ -1,0 +1,196 @@
+"""Plan registration, lookup and activation-code verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import IntegrityError
+
+from pdp_tui import config
+from pdp_tui.db import database
+from pdp_tui.domain import (
+    Actor,
+    CatalogueItem,
+    PlanDetail,
+    PlanStatus,
+    ProtectionType,
+    Role,
+    utcnow,
+)
+from pdp_tui.models import Covering, Plan, Protection, Store, User
+from pdp_tui.services import audit
+from pdp_tui.services.codes import CodeFormatError, generate_code, parse_code
+from pdp_tui.services.errors import (
+    DuplicateContract,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationError,
+)
+from pdp_tui.services.text import clean_contract_number, clean_name, name_key
+
+_CODE_ATTEMPTS = 5
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last_day in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last_day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def scope(query, actor: Actor):
+    """Restrict a Plan query to what the actor may see: staff, their own store only."""
+    if actor.sees_all_stores:
+        return query
+    if actor.store_id is None:
+        return query.where(False)
+    return query.where(Plan.store == actor.store_id)
+
+
+def register_plan(
+    actor: Actor,
+    *,
+    covering_id: int | None,
+    contract_number: str,
+    first_name: str,
+    last_name: str,
+    protection: ProtectionType | str | None,
+) -> PlanDetail:
+    """Register a plan and issue its activation code ("Genera")."""
+    if actor.role is not Role.STAFF or actor.store_id is None:
+        raise PermissionDenied("Solo gli addetti vendite di un negozio registrano i Piani.")
+    settings = config.current()
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+
+    covering = Covering.get_or_none(Covering.id == covering_id) if covering_id else None
+    if covering is None or not covering.active:
+        errors["covering"] = "Rivestimento: scegli uno dei rivestimenti in elenco."
+    for field, label, check in (
+        ("contract_number", None, None),
+        ("first_name", "Nome", clean_name),
+        ("last_name", "Cognome", clean_name),
+    ):
+        try:
+            if field == "contract_number":
+                values[field] = clean_contract_number(
+                    contract_number, settings.contract_number_pattern
+                )
+            else:
+                values[field] = check(first_name if field == "first_name" else last_name, label)
+        except ValueError as exc:
+            errors[field] = str(exc)
+    protection_row = None
+    try:
+        protection_row = Protection.get_or_none(
+            (Protection.code == ProtectionType(protection).value) & (Protection.active == True)  # noqa: E712
+        )
+    except ValueError:
+        pass
+    if protection_row is None:
+        errors["protection"] = "Tipo di protezione: scegli una delle opzioni."
+    if errors:
+        raise ValidationError(errors)
+
+    number = values["contract_number"]
+    if Plan.select().where(Plan.contract_number == number).exists():
+        raise DuplicateContract(number)
+
+    now = utcnow()
+    for _ in range(_CODE_ATTEMPTS):
+        try:
+            with database.atomic():
+                plan = Plan.create(
+                    contract_number=number,
+                    first_name=values["first_name"],
+                    last_name=values["last_name"],
+                    name_key=name_key(values["last_name"], values["first_name"]),
+                    covering=covering.id,
+                    protection=protection_row.id,
+                    activation_code=generate_code(),
+                    store=actor.store_id,
+                    created_by=actor.id,
+                    created_at=now,
+                    valid_until=add_months(now.date(), protection_row.validity_months),
+                )
+                audit.record(audit.Kind.PLAN_REGISTERED, actor, target=number,
+                             detail={"plan_id": plan.id})
+        except IntegrityError:
+            # Another till registered the same contract meanwhile, or (astronomically
+            # rarely) the random code was taken: tell the two apart.
+            if Plan.select().where(Plan.contract_number == number).exists():
+                raise DuplicateContract(number) from None
+            continue
+        return _detail(plan.id)
+    raise ServiceError("Non è stato possibile generare il codice. Riprova.")
+
+
+def _detail_query():
+    return (
+        Plan.select(Plan, Covering, Protection, Store, User)
+        .join(Covering, on=(Plan.covering == Covering.id))
+        .switch(Plan)
+        .join(Protection, on=(Plan.protection == Protection.id))
+        .switch(Plan)
+        .join(Store, on=(Plan.store == Store.id))
+        .switch(Plan)
+        .join(User, on=(Plan.created_by == User.id))
+    )
+
+
+def _to_detail(plan: Plan) -> PlanDetail:
+    return PlanDetail(
+        id=plan.id,
+        contract_number=plan.contract_number,
+        first_name=plan.first_name,
+        last_name=plan.last_name,
+        covering=CatalogueItem(plan.covering.id, plan.covering.code, plan.covering.label),
+        protection=ProtectionType(plan.protection.code),
+        activation_code=plan.activation_code,
+        store_code=plan.store.code,
+        store_name=plan.store.name,
+        created_by=plan.created_by.full_name or plan.created_by.username,
+        created_at=plan.created_at,
+        valid_until=plan.valid_until,
+        status=PlanStatus(plan.status),
+    )
+
+
+def _detail(plan_id: int) -> PlanDetail:
+    return _to_detail(_detail_query().where(Plan.id == plan_id).get())
+
+
+def get_plan(actor: Actor, plan_id: int) -> PlanDetail:
+    """One plan the actor may see; another store's plan is simply not found."""
+    plan = scope(_detail_query().where(Plan.id == plan_id), actor).first()
+    if plan is None:
+        raise NotFound("Contratto non trovato.")
+    if actor.role is not Role.STAFF:
+        audit.record(audit.Kind.PLAN_VIEWED, actor, target=plan.contract_number,
+                     detail={"plan_id": plan.id})
+    return _to_detail(plan)
+
+
+def verify_code(actor: Actor, text: str) -> PlanDetail:
+    """The plan an activation code belongs to.
+
+    Raises CodeFormatError (mistyped: caught by the check character, before any lookup)
+    or NotFound (well formed, but no plan has it).
+    """
+    try:
+        code = parse_code(text)
+    except CodeFormatError as exc:
+        audit.record(audit.Kind.CODE_VERIFIED, actor, target=text[:40],
+                     detail={"result": "mistyped"})
+        raise exc from None
+    plan = scope(_detail_query().where(Plan.activation_code == code), actor).first()
+    audit.record(audit.Kind.CODE_VERIFIED, actor, target=code,
+                 detail={"result": "found" if plan else "unknown"})
+    if plan is None:
+        raise NotFound("Codice non trovato: nessun Piano ha questo codice di attivazione.")
+    return _to_detail(plan)

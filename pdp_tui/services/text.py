@@ -1,0 +1,83 @@
+"""Normalisation and validation of text typed by users. Pure Python.
+
+Customer text is stored as typed (trimmed, NFC), never interpreted; what cannot be shown
+safely on a terminal (control and format characters) is refused, not stripped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NAME_MAX_LENGTH = 60
+CONTRACT_MAX_LENGTH = 20
+REASON_MAX_LENGTH = 500
+
+# Cc: controls (ESC, NUL, CR, LF, TAB...), Cf: format (bidi overrides, zero-width),
+# Zl/Zp: line and paragraph separators, Cs: surrogates, Co: private use, Cn: unassigned.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+_SPACES = re.compile(r" {2,}")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def has_forbidden_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text)
+
+
+def clean_text(value: str | None, label: str, *, max_length: int, required: bool = True) -> str:
+    """Trim, NFC-normalise and check a free-text field. Raises ValueError(message)."""
+    text = unicodedata.normalize("NFC", value or "")
+    if has_forbidden_characters(text):
+        raise ValueError(f"{label}: contiene caratteri non ammessi (controllo o invisibili).")
+    text = _SPACES.sub(" ", text.strip())
+    if required and not text:
+        raise ValueError(f"{label}: campo obbligatorio.")
+    if len(text) > max_length:
+        raise ValueError(f"{label}: al massimo {max_length} caratteri (ne hai {len(text)}).")
+    return text
+
+
+def clean_name(value: str | None, label: str) -> str:
+    text = clean_text(value, label, max_length=NAME_MAX_LENGTH)
+    if not any(ch.isalpha() for ch in text):
+        raise ValueError(f"{label}: deve contenere almeno una lettera.")
+    return text
+
+
+def clean_contract_number(value: str | None, pattern: str) -> str:
+    label = "Numero del contratto"
+    raw = value or ""
+    if has_forbidden_characters(raw):
+        raise ValueError(f"{label}: contiene caratteri non ammessi.")
+    text = raw.strip().upper()
+    if not text:
+        raise ValueError(f"{label}: campo obbligatorio.")
+    if len(text) > CONTRACT_MAX_LENGTH:
+        raise ValueError(f"{label}: al massimo {CONTRACT_MAX_LENGTH} caratteri.")
+    if not text.isascii() or not re.fullmatch(pattern, text):
+        raise ValueError(
+            f"{label}: usa solo lettere senza accenti, cifre e trattini (es. PDP-2026-0001)."
+        )
+    return text
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for searching: 'Nicolò  D’Amico' -> 'nicolo d'amico'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def name_key(last_name: str, first_name: str) -> str:
+    """The indexed 'cognome nome' search key."""
+    return fold(f"{last_name} {first_name}")
+
+
+def prefix_successor(prefix: str) -> str:
+    """The smallest string greater than every string starting with ``prefix``.
+
+    ``x >= prefix AND x < prefix_successor(prefix)`` is a prefix match that a plain
+    btree index serves on SQLite and PostgreSQL (with a "C" collation), and in which
+    %, _ and \\ are ordinary characters.
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
