@@ -119,3 +119,23 @@ class SearchPage:
     rows: list[PlanSummary]
     # Opaque cursor for the next page, or None on the last page.
     next_cursor: tuple[str, int] | None
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """An account of the demo database, shown on the login screen with --demo."""
+
+    username: str
+    password: str
+    role: Role
+    store_code: str | None = None
+
+
+# The demo database's accounts (pdp-tui demo creates them; pdp-tui --demo shows them).
+DEMO_STORES = (("MI01", "Milano Centro"), ("RM01", "Roma Eur"), ("TO01", "Torino Lingotto"))
+DEMO_ACCOUNTS = (
+    DemoAccount("vendite.mi", "demo-vendite-1", Role.STAFF, "MI01"),
+    DemoAccount("vendite.rm", "demo-vendite-2", Role.STAFF, "RM01"),
+    DemoAccount("assistenza", "demo-assistenza", Role.SUPPORT),
+    DemoAccount("admin", "demo-admin-01", Role.ADMIN),
+)
