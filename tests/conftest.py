@@ -1,0 +1,233 @@
+"""Shared fixtures: an isolated environment, a fresh database per test, seed data.
+
+Every database test runs twice through ``db_url``: on an SQLite file in ``tmp_path`` and
+on a fresh PostgreSQL database created on the server named by ``PDP_TEST_POSTGRES_URL``
+(the ``postgres`` case is skipped when that variable is unset).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from argon2 import PasswordHasher
+from peewee import Database
+
+from pdp_tui import config, db
+from pdp_tui.domain import SYSTEM, Actor, PlanDetail, Role
+from pdp_tui.services import accounts, auth, catalogue, plans
+
+POSTGRES_ENV = "PDP_TEST_POSTGRES_URL"
+PASSWORD = "password-di-prova"
+
+
+# --- environment --------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch) -> Iterator[config.Settings]:
+    """Keep the developer's HOME, config and PDP_* variables out of every test."""
+    for var, sub in (
+        ("HOME", "home"),
+        ("XDG_CONFIG_HOME", "home/.config"),
+        ("XDG_DATA_HOME", "home/.local/share"),
+        ("XDG_CACHE_HOME", "home/.cache"),
+    ):
+        path = tmp_path / sub
+        path.mkdir(parents=True, exist_ok=True)
+        monkeypatch.setenv(var, str(path))
+    for var in list(os.environ):
+        if var.startswith("PDP_") and var != POSTGRES_ENV:
+            monkeypatch.delenv(var)
+    previous = config._current
+    settings = config.use(config.load_settings(env={}))
+    yield settings
+    config._current = previous
+
+
+@pytest.fixture(autouse=True)
+def fast_hasher(monkeypatch) -> Iterator[PasswordHasher]:
+    """Cheap argon2 parameters so that tests creating users and logging in stay fast.
+
+    Tests of rehashing patch ``auth.hasher`` themselves (after this fixture has run).
+    """
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    original = auth.hasher
+    original.cache_clear()
+    auth._dummy_hash.cache_clear()
+    monkeypatch.setattr(auth, "hasher", lambda: cheap)
+    yield cheap
+    auth._dummy_hash.cache_clear()
+    original.cache_clear()
+
+
+# --- database URLs ------------------------------------------------------------------------
+
+
+def _sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path}/pdp.sqlite3"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _close_peewee() -> None:
+    """Give back every connection peewee holds, so that the database can be dropped."""
+    current = db.database.obj
+    if current is None:
+        return
+    if hasattr(current, "close_all"):
+        current.close_all()
+    elif not current.is_closed():
+        current.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test only; dropped afterwards."""
+    import psycopg
+
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    name = f"pdp_t_{uuid.uuid4().hex}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _with_database(server, name)
+    finally:
+        _close_peewee()
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgres",
+            id="postgres",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(
+                    not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} is not set"
+                ),
+            ],
+        ),
+    ]
+)
+def db_url(request, tmp_path) -> str:
+    """The URL of a fresh database: an SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return _sqlite_url(tmp_path)
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return _sqlite_url(tmp_path)
+
+
+def _open(url: str) -> Iterator[Database]:
+    database = db.open_database(url)
+    db.migrate()
+    try:
+        yield database
+    finally:
+        _close_peewee()
+
+
+@pytest.fixture
+def database(db_url) -> Iterator[Database]:
+    """The migrated database, bound to the models."""
+    yield from _open(db_url)
+
+
+@pytest.fixture
+def sqlite_database(sqlite_url) -> Iterator[Database]:
+    yield from _open(sqlite_url)
+
+
+# --- seed data ----------------------------------------------------------------------------
+
+
+def make_seed() -> SimpleNamespace:
+    """Two stores, one account per role (all sharing PASSWORD), the default catalogue."""
+    mi = catalogue.add_store(SYSTEM, "MI01", "Milano Centro")
+    rm = catalogue.add_store(SYSTEM, "RM01", "Roma Eur")
+    users = (
+        ("vendite.mi", Role.STAFF, "MI01", "Giulia Bianchi"),
+        ("vendite.rm", Role.STAFF, "RM01", "Luca Verdi"),
+        ("assistenza", Role.SUPPORT, None, "Sara Neri"),
+        ("admin", Role.ADMIN, None, "Anna Gialli"),
+    )
+    for username, role, store, full_name in users:
+        accounts.create_user(
+            SYSTEM,
+            username,
+            role,
+            password=PASSWORD,
+            store_code=store,
+            full_name=full_name,
+            must_change_password=False,
+        )
+    coverings = catalogue.list_coverings(SYSTEM)
+    return SimpleNamespace(
+        mi=(mi.id, mi.code),
+        rm=(rm.id, rm.code),
+        staff_mi=auth.authenticate("vendite.mi", PASSWORD),
+        staff_rm=auth.authenticate("vendite.rm", PASSWORD),
+        support=auth.authenticate("assistenza", PASSWORD),
+        admin=auth.authenticate("admin", PASSWORD),
+        password=PASSWORD,
+        coverings=coverings,
+        covering_id=coverings[0].id,
+    )
+
+
+@pytest.fixture
+def seed(database) -> SimpleNamespace:
+    return make_seed()
+
+
+@pytest.fixture
+def sqlite_seed(sqlite_database) -> SimpleNamespace:
+    return make_seed()
+
+
+RegisterFn = Callable[..., PlanDetail]
+
+
+@pytest.fixture
+def register() -> RegisterFn:
+    """``register(actor, contract_number, ...)``: register_plan with sensible defaults.
+
+    It uses whatever database is open, so it goes with ``seed`` as well as ``sqlite_seed``.
+    """
+    return _register
+
+
+def _register(
+    actor: Actor,
+    contract_number: str,
+    first_name: str = "Mario",
+    last_name: str = "Rossi",
+    protection: str = "covering",
+    covering_id: int | None = None,
+) -> PlanDetail:
+    if covering_id is None:
+        covering_id = catalogue.list_coverings(actor)[0].id
+    return plans.register_plan(
+        actor,
+        covering_id=covering_id,
+        contract_number=contract_number,
+        first_name=first_name,
+        last_name=last_name,
+        protection=protection,
+    )
