@@ -49,12 +49,14 @@ def clean_contract_number(value: str | None, pattern: str) -> str:
     raw = value or ""
     if has_forbidden_characters(raw):
         raise ValueError(f"{label}: contiene caratteri non ammessi.")
-    text = raw.strip().upper()
+    stripped = raw.strip()
+    text = stripped.upper()
     if not text:
         raise ValueError(f"{label}: campo obbligatorio.")
     if len(text) > CONTRACT_MAX_LENGTH:
         raise ValueError(f"{label}: al massimo {CONTRACT_MAX_LENGTH} caratteri.")
-    if not text.isascii() or not re.fullmatch(pattern, text):
+    # Check what was typed, not its upper case: "ı".upper() == "I", "ﬀ".upper() == "FF".
+    if not stripped.isascii() or not re.fullmatch(pattern, text):
         raise ValueError(
             f"{label}: usa solo lettere senza accenti, cifre e trattini (es. PDP-2026-0001)."
         )
