@@ -1,0 +1,158 @@
+"""The App: screens by role, global keys, the database session. No queries here.
+
+Start-up draws the login screen before anything heavy is imported: the database
+(peewee, drivers) and argon2 are loaded by a worker while the user types.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from pdp_tui.config import Settings
+from pdp_tui.domain import Actor, DemoAccount, Role
+from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.screens.login import LoginScreen
+
+
+def _styles_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    packaged = here / "styles"  # inside an installed wheel
+    return packaged if packaged.is_dir() else here.parent / "styles"
+
+
+STYLES = _styles_dir()
+
+# mode name -> (screen factory import path, the roles that may open it)
+MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
+    Role.STAFF: ("nuovo", "elenco"),
+    Role.SUPPORT: ("elenco",),
+    Role.ADMIN: ("elenco",),
+}
+
+
+def _screen_factory(mode: str):
+    def make() -> Screen:
+        if mode == "nuovo":
+            from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
+
+            return PlanEntryScreen()
+        from pdp_tui.tui.screens.contract_list import ContractListScreen
+
+        return ContractListScreen()
+
+    return make
+
+
+class PdpApp(App[None]):
+    TITLE = "Piani di Protezione"
+    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    ENABLE_COMMAND_PALETTE = True
+    COMMAND_PALETTE_DISPLAY = "Ctrl+P"
+
+    BINDINGS = [
+        Binding("f1,ctrl+o", "help", "Aiuto", key_display="F1", id="aiuto"),
+        Binding("f2,ctrl+n", "open('nuovo')", "Nuovo piano", key_display="F2", id="nuovo"),
+        Binding("f3,ctrl+l", "open('elenco')", "Elenco", key_display="F3", id="elenco"),
+        Binding("ctrl+q", "quit", "Esci", key_display="^Q", priority=True, id="esci"),
+    ]
+
+    def __init__(self, settings: Settings, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
+        super().__init__()
+        self.settings = settings
+        self.demo_accounts = demo_accounts
+        self.actor: Actor | None = None
+        self._database_lock = threading.Lock()
+        self._database_ready = False
+
+    # --- database -----------------------------------------------------------------
+
+    def ensure_database(self) -> None:
+        """Open and migrate the database once; called from workers, never the UI thread."""
+        with self._database_lock:
+            if self._database_ready:
+                return
+            from pdp_tui.services import gateway
+
+            gateway.prepare(
+                self.settings.resolved_database_url, auto_migrate=self.settings.auto_migrate
+            )
+            self._database_ready = True
+
+    def _warm_up(self) -> None:
+        # Import the heavy modules and connect while the login screen is on show.
+        from pdp_tui.services import auth, catalogue, plans, search  # noqa: F401
+        from pdp_tui.services.errors import ServiceError
+
+        try:
+            self.ensure_database()
+            auth.hasher()
+        except ServiceError:
+            pass  # the login attempt will try again and show the message
+
+    # --- session --------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen(self.demo_accounts))
+        self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
+
+    def start_session(self, actor: Actor) -> None:
+        """Open the user's screens after a successful login."""
+        self.end_session()
+        self.actor = actor
+        modes = MODES_BY_ROLE[actor.role]
+        for mode in modes:
+            self.add_mode(mode, _screen_factory(mode))
+        self.switch_mode(modes[0])
+        self.refresh_bindings()
+
+    def end_session(self) -> None:
+        if self.actor is None:
+            return
+        self.actor = None
+        for mode in MODES_BY_ROLE.values():
+            for name in mode:
+                if name in self._modes:
+                    self.remove_mode(name)
+
+    def _has_mode(self, mode: str) -> bool:
+        return self.actor is not None and mode in MODES_BY_ROLE[self.actor.role]
+
+    # --- actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return self._has_mode(str(parameters[0])) or None
+        return True
+
+    def action_open(self, mode: str) -> None:
+        if not self._has_mode(mode):
+            return
+        if self.current_mode == mode:
+            self.screen.post_message(OpenedAgain())
+            return
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from pdp_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    # --- command palette: only this app's commands (no screenshots of customer data) ---
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self._has_mode("nuovo"):
+            yield SystemCommand("Nuovo piano", "Registra un nuovo Piano (F2)", self._open("nuovo"))
+        if self._has_mode("elenco"):
+            yield SystemCommand("Elenco completo", "Cerca i contratti (F3)", self._open("elenco"))
+        yield SystemCommand("Aiuto", "I tasti di questa schermata (F1)", self.action_help)
+        yield SystemCommand("Esci", "Chiudi il programma (Ctrl+Q)", self.action_quit)
+
+    def _open(self, mode: str):
+        return lambda: self.action_open(mode)

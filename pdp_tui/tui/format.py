@@ -1,0 +1,48 @@
+"""How values are shown to users: dates in the configured time zone, Italian style."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from rich.text import Text
+
+from pdp_tui import config
+from pdp_tui.domain import ProtectionType
+
+
+@cache
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def local_time(stored: dt.datetime) -> dt.datetime:
+    """A stored naive-UTC timestamp in the users' time zone."""
+    return stored.replace(tzinfo=dt.UTC).astimezone(_zone(config.current().timezone))
+
+
+def date_time(stored: dt.datetime) -> str:
+    return local_time(stored).strftime("%d/%m/%Y %H:%M")
+
+
+def date_only(stored: dt.datetime | dt.date) -> str:
+    if isinstance(stored, dt.datetime):
+        stored = local_time(stored)
+    return stored.strftime("%d/%m/%Y")
+
+
+def protection_short(protection: ProtectionType) -> str:
+    """The protection type in a narrow table column."""
+    return {
+        ProtectionType.COVERING: "rivestimento",
+        ProtectionType.COVERING_AND_MOTION: "riv. + motion",
+    }[protection]
+
+
+def plain(text: str) -> Text:
+    """Data typed by a user, to be shown literally: never parsed as markup."""
+    return Text(text, no_wrap=False, end="")

@@ -1,0 +1,84 @@
+"""Cambio password: asked at the first login of an issued account, or by the user."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from pdp_tui.domain import Actor
+from pdp_tui.tui.service_calls import ServiceCalls
+
+TITLE = "Cambio password"
+FORCED = "Prima di continuare scegli una nuova password (almeno 10 caratteri)."
+NEW = "Nuova password"
+REPEAT = "Ripeti la nuova password"
+MISMATCH = "Le due password non coincidono."
+SAVING = "Salvataggio in corso…"
+
+
+def _change(actor: Actor, current: str, new: str) -> Actor:
+    from pdp_tui.services import auth
+
+    return auth.change_password(actor, current, new)
+
+
+class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
+    AUTO_FOCUS = "#new-password"
+    BINDINGS = [Binding("escape", "cancel", "Annulla", id="annulla")]
+
+    def __init__(self, actor: Actor, current_password: str, *, forced: bool) -> None:
+        super().__init__()
+        self.actor = actor
+        self.current_password = current_password
+        self.forced = forced
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="password-box", classes="dialog"):
+            yield Label(TITLE, classes="dialog-title")
+            if self.forced:
+                yield Static(FORCED)
+            yield Label(NEW, classes="field-label")
+            yield Input(id="new-password", password=True, max_length=200)
+            yield Label(REPEAT, classes="field-label")
+            yield Input(id="repeat-password", password=True, max_length=200)
+            yield Static("", id="password-message", classes="error")
+
+    @on(Input.Submitted, "#new-password")
+    def _next(self) -> None:
+        self.query_one("#repeat-password", Input).focus()
+
+    @on(Input.Submitted, "#repeat-password")
+    def _submit(self) -> None:
+        new = self.query_one("#new-password", Input).value
+        if new != self.query_one("#repeat-password", Input).value:
+            self._show(MISMATCH)
+            self.query_one("#repeat-password", Input).value = ""
+            return
+        self._show(SAVING)
+        self.call_service(
+            _change,
+            self.actor,
+            self.current_password,
+            new,
+            on_success=self.dismiss,
+            on_error=self._failed,
+            group="password",
+        )
+
+    def _failed(self, error: Exception) -> None:
+        errors = getattr(error, "errors", None) or {}
+        self._show(" ".join(errors.values()) if errors else str(error))
+        for field in self.query(Input):
+            field.value = ""
+        self.query_one("#new-password", Input).focus()
+
+    def _show(self, message: str) -> None:
+        self.query_one("#password-message", Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,112 @@
+"""Accesso: username, password, and the demo accounts when running with --demo."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from pdp_tui.domain import Actor, DemoAccount
+from pdp_tui.tui.service_calls import ServiceCalls
+
+TITLE = "Piani di Protezione"
+SUBTITLE = "Accesso"
+USERNAME = "Nome utente"
+PASSWORD = "Password"
+CHECKING = "Verifica in corso…"
+MISSING = "Inserisci nome utente e password."
+DEMO_HEADER = "Account dimostrativi (nome utente / password):"
+
+
+def _authenticate(username: str, password: str) -> Actor:
+    from pdp_tui.services import auth
+
+    return auth.authenticate(username, password)
+
+
+class LoginScreen(ServiceCalls, Screen[None]):
+    AUTO_FOCUS = "#username"
+
+    def __init__(self, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
+        super().__init__()
+        self.demo_accounts = demo_accounts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="login-box"):
+            yield Label(TITLE, id="login-title")
+            yield Label(SUBTITLE, id="login-subtitle")
+            yield Label(USERNAME, classes="field-label")
+            yield Input(id="username", max_length=100, placeholder="es. mario.rossi")
+            yield Label(PASSWORD, classes="field-label")
+            yield Input(id="password", password=True, max_length=200)
+            yield Static("", id="login-message", classes="error")
+        if self.demo_accounts:
+            yield Static(self._demo_text(), id="demo-accounts")
+        yield Footer()
+
+    def _demo_text(self) -> Text:
+        text = Text(DEMO_HEADER, style="bold")
+        for account in self.demo_accounts:
+            store = f", {account.store_code}" if account.store_code else ""
+            text.append(f"\n  {account.username} / {account.password}  ")
+            text.append(f"({account.role.label}{store})", style="dim")
+        return text
+
+    @on(Input.Submitted, "#username")
+    def _to_password(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    def _submit(self) -> None:
+        username = self.query_one("#username", Input).value
+        password = self.query_one("#password", Input).value
+        if not username.strip() or not password:
+            self._message(MISSING)
+            self.query_one("#username" if not username.strip() else "#password", Input).focus()
+            return
+        self._set_busy(True)
+        self._message(CHECKING, error=False)
+        self.call_service(
+            _authenticate,
+            username,
+            password,
+            on_success=lambda actor: self._logged_in(actor, password),
+            on_error=self._failed,
+            group="login",
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        for field in self.query(Input):
+            field.disabled = busy
+
+    def _message(self, text: str, *, error: bool = True) -> None:
+        message = self.query_one("#login-message", Static)
+        message.update(Text(text))
+        message.set_class(error, "error")
+
+    def _failed(self, error: Exception) -> None:
+        self._set_busy(False)
+        self._message(str(error))
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()
+
+    def _logged_in(self, actor: Actor, password: str) -> None:
+        self._set_busy(False)
+        self._message("", error=False)
+        self.query_one("#password", Input).value = ""
+        if actor.must_change_password:
+            from pdp_tui.tui.screens.change_password import ChangePasswordScreen
+
+            def changed(new_actor: Actor | None) -> None:
+                if new_actor is not None:
+                    self.app.start_session(new_actor)
+                else:
+                    self.query_one("#username", Input).focus()
+
+            self.app.push_screen(ChangePasswordScreen(actor, password, forced=True), changed)
+            return
+        self.app.start_session(actor)

@@ -1,0 +1,219 @@
+"""Nuovo Piano: the till's form. Fields in the portal's order, Enter to move on, Genera."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
+from pdp_tui.services import catalogue, plans
+from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
+from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
+
+TITLE = "Nuovo Piano di Protezione"
+LABELS = {
+    "covering": "Rivestimento",
+    "contract_number": "Numero del contratto",
+    "first_name": "Nome",
+    "last_name": "Cognome",
+    "protection": "Tipo di protezione",
+}
+FIELD_ORDER = tuple(LABELS)
+GENERATE = "Genera"
+GENERATING = "Registrazione in corso…"
+FIX_FIELDS = "Correggi i campi segnalati."
+CATALOGUE_MISSING = "Catalogo non disponibile. Premi F2 per riprovare."
+REGISTERED = "Registrato. Invio o F2: nuovo Piano."
+
+
+class PlanEntryScreen(ServiceCalls, Screen[None]):
+    AUTO_FOCUS = "#covering"
+    BINDINGS = [
+        Binding("f5,ctrl+g", "generate", GENERATE, key_display="F5", id="genera"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="plan-form", can_focus=False):
+            yield Static(self._store_line(), id="form-store")
+            for field in FIELD_ORDER:
+                with Horizontal(classes="form-row"):
+                    yield Label(LABELS[field], classes="field-label")
+                    yield self._make_field(field)
+                yield Static("", id=f"{field}-error", classes="field-error")
+            with Horizontal(id="form-actions"):
+                yield Button(f"{GENERATE} (F5)", id="generate", variant="primary", compact=True)
+                yield Static("", id="form-message")
+            yield ActivationCodePanel(id="code-panel")
+        yield Footer()
+
+    def _store_line(self) -> Text:
+        actor = self.app.actor
+        line = Text(TITLE, style="bold")
+        if actor and actor.store_code:
+            line.append(f"  ·  {actor.store_code} {actor.store_name or ''}", style="dim")
+        return line
+
+    @staticmethod
+    def _make_field(field: str) -> Widget:
+        if field in ("covering", "protection"):
+            return ChoiceField(id=field)
+        max_length = 20 if field == "contract_number" else 60
+        return Input(id=field, max_length=max_length + 20, compact=True)
+
+    # --- catalogue -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._load_catalogue()
+
+    def _load_catalogue(self) -> None:
+        actor = self.app.actor
+        self.call_service(
+            lambda: (catalogue.list_coverings(actor), catalogue.list_protections(actor)),
+            on_success=self._show_catalogue,
+            on_error=lambda error: self._form_message(f"{CATALOGUE_MISSING} {error}"),
+            group="catalogue",
+        )
+
+    def _show_catalogue(self, items: tuple[list[CatalogueItem], list[CatalogueItem]]) -> None:
+        coverings, protections = items
+        covering = self.query_one("#covering", ChoiceField)
+        covering.set_choices([Choice(c.id, c.label) for c in coverings], keep=covering.value)
+        protection = self.query_one("#protection", ChoiceField)
+        protection.set_choices(
+            [Choice(ProtectionType(p.code), p.label) for p in protections], keep=protection.value
+        )
+        self._form_message("")
+
+    # --- moving through the form -----------------------------------------------------
+
+    def _field(self, name: str) -> Widget:
+        return self.query_one(f"#{name}")
+
+    def _focus_next(self, current: str) -> None:
+        index = FIELD_ORDER.index(current)
+        if index + 1 < len(FIELD_ORDER):
+            self._field(FIELD_ORDER[index + 1]).focus()
+        else:
+            self.action_generate()
+
+    @on(Input.Submitted)
+    def _input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._focus_next(event.input.id or "")
+
+    @on(ChoiceField.Submitted)
+    def _choice_submitted(self, event: ChoiceField.Submitted) -> None:
+        event.stop()
+        self._focus_next(event.field.id or "")
+
+    @on(Button.Pressed, "#generate")
+    def _generate_pressed(self) -> None:
+        self.action_generate()
+
+    # --- Genera ------------------------------------------------------------------------
+
+    def action_generate(self) -> None:
+        panel = self.query_one("#code-panel", ActivationCodePanel)
+        if self._busy or panel.plan is not None:
+            return
+        if not self.query_one("#covering", ChoiceField).choices:
+            self._load_catalogue()
+        self._busy = True
+        self.query_one("#generate", Button).disabled = True
+        self._form_message(GENERATING)
+        self.call_service(
+            plans.register_plan,
+            self.app.actor,
+            covering_id=self.query_one("#covering", ChoiceField).value,
+            contract_number=self.query_one("#contract_number", Input).value,
+            first_name=self.query_one("#first_name", Input).value,
+            last_name=self.query_one("#last_name", Input).value,
+            protection=self.query_one("#protection", ChoiceField).value,
+            on_success=self._registered,
+            on_error=self._refused,
+            group="register",
+            exclusive=False,
+        )
+
+    def _done(self) -> None:
+        self._busy = False
+        self.query_one("#generate", Button).disabled = False
+
+    def _registered(self, plan: PlanDetail) -> None:
+        self._done()
+        self._show_errors({})
+        for field in FIELD_ORDER:
+            self._field(field).disabled = True
+        self.query_one("#generate", Button).disabled = True
+        panel = self.query_one("#code-panel", ActivationCodePanel)
+        panel.plan = plan
+        panel.focus()
+        panel.scroll_visible()
+        self._form_message(REGISTERED)
+
+    def _refused(self, error: Exception) -> None:
+        self._done()
+        errors = getattr(error, "errors", None)
+        if errors:
+            self._show_errors(errors)
+            self._form_message(FIX_FIELDS)
+            first = next(f for f in FIELD_ORDER if f in errors)
+            self._field(first).focus()
+        else:
+            self._form_message(str(error))
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in FIELD_ORDER:
+            message = errors.get(field, "")
+            error = self.query_one(f"#{field}-error", Static)
+            error.update(Text(message))
+            error.display = bool(message)
+            self._field(field).set_class(bool(message), "-invalid")
+
+    def _form_message(self, text: str) -> None:
+        self.query_one("#form-message", Static).update(Text(text))
+
+    # --- the next plan -----------------------------------------------------------------
+
+    def on_opened_again(self, _: OpenedAgain) -> None:
+        self.next_plan()
+
+    def on_key(self, event) -> None:
+        if event.key == "enter" and self.focused is self.query_one("#code-panel"):
+            event.stop()
+            self.next_plan()
+
+    def next_plan(self) -> None:
+        """Clear the customer fields, keep the covering; ready for the next card."""
+        if self._busy:
+            return
+        panel = self.query_one("#code-panel", ActivationCodePanel)
+        if panel.plan is None:
+            if not self.query_one("#covering", ChoiceField).choices:
+                self._load_catalogue()
+            self._field("covering").focus()
+            return
+        panel.plan = None
+        for field in FIELD_ORDER:
+            self._field(field).disabled = False
+        for name in ("contract_number", "first_name", "last_name"):
+            self.query_one(f"#{name}", Input).value = ""
+        self.query_one("#protection", ChoiceField).selected = None
+        self.query_one("#generate", Button).disabled = False
+        self._form_message("")
+        focus = "contract_number" if self.query_one("#covering", ChoiceField).value else "covering"
+        self._field(focus).focus()
+        self.query_one("#plan-form").scroll_home(animate=False)
