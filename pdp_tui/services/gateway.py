@@ -44,3 +44,28 @@ def _discard_connection() -> None:
             db.close()
     except Exception:  # noqa: BLE001 - the connection is already broken; nothing to report
         log.debug("closing a broken connection failed", exc_info=True)
+
+
+def prepare(url: str, *, auto_migrate: bool) -> None:
+    """Open the database at ``url`` and bring its schema up to date (where allowed)."""
+    from pdp_tui import db
+
+    try:
+        database_obj = db.open_database(url)
+        pending, unknown = db.migration_status(database_obj)
+        if unknown:
+            raise DatabaseUnavailable(
+                "Il database è di una versione più recente di questo programma: aggiornalo."
+            )
+        if pending:
+            if not auto_migrate:
+                raise DatabaseUnavailable(
+                    "Il database va aggiornato: esegui «pdp-tui migrate»."
+                )
+            db.migrate(database_obj)
+    except db.DatabaseURLError as exc:
+        raise DatabaseUnavailable(f"Indirizzo del database non valido: {exc}") from exc
+    except (OperationalError, InterfaceError) as exc:
+        log.warning("cannot open the database: %s", exc)
+        _discard_connection()
+        raise DatabaseUnavailable() from exc
