@@ -6,6 +6,7 @@ Start-up draws the login screen before anything heavy is imported: the database
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +29,13 @@ def _styles_dir() -> Path:
 
 STYLES = _styles_dir()
 
-# mode name -> (screen factory import path, the roles that may open it)
+# Each mode is one main screen with its own stack (the detail opens on top of the list).
+# mode -> (module, class); modules are imported on first use, after login.
+SCREENS: dict[str, tuple[str, str]] = {
+    "nuovo": ("pdp_tui.tui.screens.plan_entry", "PlanEntryScreen"),
+    "elenco": ("pdp_tui.tui.screens.contract_list", "ContractListScreen"),
+}
+# The modes each role may open; the first one is shown after login.
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("nuovo", "elenco"),
     Role.SUPPORT: ("elenco",),
@@ -37,14 +44,10 @@ MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
 
 
 def _screen_factory(mode: str):
+    module_name, class_name = SCREENS[mode]
+
     def make() -> Screen:
-        if mode == "nuovo":
-            from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
-
-            return PlanEntryScreen()
-        from pdp_tui.tui.screens.contract_list import ContractListScreen
-
-        return ContractListScreen()
+        return getattr(importlib.import_module(module_name), class_name)()
 
     return make
 
@@ -64,6 +67,7 @@ class PdpApp(App[None]):
 
     def __init__(self, settings: Settings, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
         super().__init__()
+        self.animation_level = "none"  # no animations: fewer bytes over slow links
         self.settings = settings
         self.demo_accounts = demo_accounts
         self.actor: Actor | None = None
@@ -115,10 +119,9 @@ class PdpApp(App[None]):
         if self.actor is None:
             return
         self.actor = None
-        for mode in MODES_BY_ROLE.values():
-            for name in mode:
-                if name in self._modes:
-                    self.remove_mode(name)
+        for name in SCREENS:
+            if name in self._modes:
+                self.remove_mode(name)
 
     def _has_mode(self, mode: str) -> bool:
         return self.actor is not None and mode in MODES_BY_ROLE[self.actor.role]

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 
 from pdp_tui.domain import Actor
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Cambio password"
 FORCED = "Prima di continuare scegli una nuova password (almeno 10 caratteri)."
@@ -43,9 +44,9 @@ class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
             if self.forced:
                 yield Static(FORCED)
             yield Label(NEW, classes="field-label")
-            yield Input(id="new-password", password=True, max_length=200)
+            yield TextField(id="new-password", password=True, max_length=200)
             yield Label(REPEAT, classes="field-label")
-            yield Input(id="repeat-password", password=True, max_length=200)
+            yield TextField(id="repeat-password", password=True, max_length=200)
             yield Static("", id="password-message", classes="error")
 
     @on(Input.Submitted, "#new-password")

@@ -19,6 +19,7 @@ from pdp_tui.services import search
 from pdp_tui.tui import format
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Elenco completo"
 SEARCH_PLACEHOLDER = "Cerca per numero del contratto o «cognome nome»"
@@ -53,7 +54,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(TITLE, style="bold"), id="list-title")
-        yield Input(placeholder=SEARCH_PLACEHOLDER, id="search", max_length=130, compact=True)
+        yield TextField(placeholder=SEARCH_PLACEHOLDER, id="search", max_length=130, compact=True)
         yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
         yield Footer()

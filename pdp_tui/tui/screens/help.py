@@ -37,23 +37,26 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        seen: set[str] = set()
-        for binding in self._active_bindings():
-            if binding.description and binding.description not in seen:
-                seen.add(binding.description)
-                table.add_row(Text(self._keys_of(binding)), Text(binding.description))
+        keys_by_description: dict[str, list[str]] = {}
+        for key, binding in self._active_bindings():
+            keys_by_description.setdefault(binding.description, []).append(
+                binding.key_display if binding.key_display and "ctrl+" not in key else key_name(key)
+            )
+        for description, keys in keys_by_description.items():
+            table.add_row(Text(" / ".join(dict.fromkeys(keys))), Text(description))
         for keys, description in ALWAYS:
             table.add_row(Text(keys), Text(description))
         return table
 
     def _active_bindings(self):
-        for _, binding, enabled, _tooltip in self.behind.active_bindings.values():
-            if enabled and binding.show:
-                yield binding
+        for key, (_, binding, enabled, _tooltip) in self.behind.active_bindings.items():
+            if enabled and binding.show and binding.description:
+                yield key, binding
 
-    @staticmethod
-    def _keys_of(binding: Binding) -> str:
-        keys = [key.strip() for key in binding.key.split(",")]
-        shown = [binding.key_display or keys[0].upper()]
-        shown += ["Ctrl+" + k.removeprefix("ctrl+").upper() for k in keys[1:] if "ctrl+" in k]
-        return " / ".join(shown)
+
+def key_name(key: str) -> str:
+    """``ctrl+n`` -> ``Ctrl+N``, ``f2`` -> ``F2``, ``escape`` -> ``Esc``."""
+    names = {"escape": "Esc", "enter": "Invio", "pagedown": "PgGiù", "pageup": "PgSu"}
+    if key in names:
+        return names[key]
+    return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))

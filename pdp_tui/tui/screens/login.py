@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from pdp_tui.domain import Actor, DemoAccount
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Piani di Protezione"
 SUBTITLE = "Accesso"
@@ -39,9 +40,9 @@ class LoginScreen(ServiceCalls, Screen[None]):
             yield Label(TITLE, id="login-title")
             yield Label(SUBTITLE, id="login-subtitle")
             yield Label(USERNAME, classes="field-label")
-            yield Input(id="username", max_length=100, placeholder="es. mario.rossi")
+            yield TextField(id="username", max_length=100, placeholder="es. mario.rossi")
             yield Label(PASSWORD, classes="field-label")
-            yield Input(id="password", password=True, max_length=200)
+            yield TextField(id="password", password=True, max_length=200)
             yield Static("", id="login-message", classes="error")
         if self.demo_accounts:
             yield Static(self._demo_text(), id="demo-accounts")

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, Static
@@ -17,6 +17,7 @@ from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
+from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Nuovo Piano di Protezione"
 LABELS = {
@@ -71,7 +72,7 @@ class PlanEntryScreen(ServiceCalls, Screen[None]):
         if field in ("covering", "protection"):
             return ChoiceField(id=field)
         max_length = 20 if field == "contract_number" else 60
-        return Input(id=field, max_length=max_length + 20, compact=True)
+        return TextField(id=field, max_length=max_length + 20, compact=True)
 
     # --- catalogue -------------------------------------------------------------------
 
