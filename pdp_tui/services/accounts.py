@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 import datetime as dt
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from pdp_tui.db import database
 from pdp_tui.domain import Actor, Role, utcnow
@@ -110,8 +110,8 @@ def list_users(actor: Actor) -> list[Account]:
     require_admin(actor)
     now = utcnow()
     query = (
-        User.select(User, Store.code)
-        .join(Store, join_type="LEFT OUTER", on=(User.store == Store.id))
+        User.select(User, Store.id, Store.code)
+        .join(Store, join_type=JOIN.LEFT_OUTER, on=(User.store == Store.id))
         .order_by(User.username)
     )
     return [_account(u, u.store.code if u.store_id else None, now) for u in query]
