@@ -139,3 +139,41 @@ DEMO_ACCOUNTS = (
     DemoAccount("assistenza", "demo-assistenza", Role.SUPPORT),
     DemoAccount("admin", "demo-admin-01", Role.ADMIN),
 )
+
+
+class ChangeKind(StrEnum):
+    CORRECTION = "correction"
+    VOID = "void"
+
+    @property
+    def label(self) -> str:
+        return {"correction": "correzione", "void": "annullamento"}[self.value]
+
+
+@dataclass(frozen=True)
+class PlanChangeEntry:
+    """One entry of a plan's history: what changed, who, when and why."""
+
+    kind: ChangeKind
+    changed_at: dt.datetime
+    changed_by: str
+    reason: str
+    before: dict[str, str]
+    after: dict[str, str]
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    username: str
+    store_code: str | None
+    kind: str
+    target: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditEntry]
+    next_cursor: int | None  # the id below which the next page starts

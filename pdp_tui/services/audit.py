@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
-from pdp_tui.domain import Actor
-from pdp_tui.models import AuditEvent
+from peewee import JOIN
+
+from pdp_tui.domain import Actor, AuditEntry, AuditPage, Role
+from pdp_tui.models import AuditEvent, Store
+from pdp_tui.services.errors import PermissionDenied, ValidationError
 
 
 class Kind:
@@ -45,3 +49,73 @@ def record(
         target=target[:100],
         detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
     )
+
+
+# What support staff may read of the log: their lookups and the changes to plans.
+SUPPORT_KINDS = (
+    Kind.PLAN_VIEWED,
+    Kind.PLAN_SEARCHED,
+    Kind.CODE_VERIFIED,
+    Kind.PLAN_CORRECTED,
+    Kind.PLAN_VOIDED,
+)
+ALL_KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
+PAGE_SIZE = 50
+
+
+def kinds_visible_to(actor: Actor) -> tuple[str, ...]:
+    if actor.role is Role.ADMIN:
+        return ALL_KINDS
+    if actor.role is Role.SUPPORT:
+        return SUPPORT_KINDS
+    raise PermissionDenied("Il registro attività è riservato ad amministratori e assistenza.")
+
+
+def list_events(
+    actor: Actor,
+    *,
+    username: str = "",
+    store_code: str = "",
+    kind: str = "",
+    day_from: dt.date | None = None,
+    day_to: dt.date | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> AuditPage:
+    """A page of the audit log, newest first, filtered; read-only."""
+    kinds = kinds_visible_to(actor)
+    if kind and kind not in kinds:
+        raise ValidationError({"kind": "Tipo di attività non valido."})
+    if day_from and day_to and day_from > day_to:
+        raise ValidationError({"day_to": "La data finale precede quella iniziale."})
+    query = (
+        AuditEvent.select(AuditEvent, Store.code.alias("store_code"))
+        .join(Store, JOIN.LEFT_OUTER, on=(AuditEvent.store == Store.id))
+        .where(AuditEvent.kind.in_([kind] if kind else list(kinds)))
+    )
+    if username.strip():
+        query = query.where(AuditEvent.username == username.strip().lower())
+    if store_code.strip():
+        query = query.where(Store.code == store_code.strip().upper())
+    if day_from:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(day_from, dt.time()))
+    if day_to:
+        next_day = dt.datetime.combine(day_to + dt.timedelta(days=1), dt.time())
+        query = query.where(AuditEvent.at < next_day)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    rows = list(query.order_by(AuditEvent.id.desc()).limit(limit + 1).objects())
+    entries = [
+        AuditEntry(
+            id=e.id,
+            at=e.at,
+            username=e.username,
+            store_code=e.store_code,
+            kind=e.kind,
+            target=e.target,
+            detail=e.detail,
+        )
+        for e in rows[:limit]
+    ]
+    more = len(rows) > limit
+    return AuditPage(entries, entries[-1].id if more and entries else None)

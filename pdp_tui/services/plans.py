@@ -166,13 +166,22 @@ def _detail(plan_id: int) -> PlanDetail:
 
 
 def get_plan(actor: Actor, plan_id: int) -> PlanDetail:
-    """One plan the actor may see; another store's plan is simply not found."""
-    plan = scope(_detail_query().where(Plan.id == plan_id), actor).first()
-    if plan is None:
-        raise NotFound("Contratto non trovato.")
+    """One plan the actor may see; another store's plan is simply not found.
+
+    Support and admin lookups are audited.
+    """
+    plan = get_plan_unaudited(actor, plan_id)
     if actor.role is not Role.STAFF:
         audit.record(audit.Kind.PLAN_VIEWED, actor, target=plan.contract_number,
                      detail={"plan_id": plan.id})
+    return plan
+
+
+def get_plan_unaudited(actor: Actor, plan_id: int) -> PlanDetail:
+    """``get_plan`` without the audit entry: for a service re-reading what it just changed."""
+    plan = scope(_detail_query().where(Plan.id == plan_id), actor).first()
+    if plan is None:
+        raise NotFound("Contratto non trovato.")
     return _to_detail(plan)
 
 
