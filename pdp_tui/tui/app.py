@@ -34,12 +34,25 @@ STYLES = _styles_dir()
 SCREENS: dict[str, tuple[str, str]] = {
     "nuovo": ("pdp_tui.tui.screens.plan_entry", "PlanEntryScreen"),
     "elenco": ("pdp_tui.tui.screens.contract_list", "ContractListScreen"),
+    "verifica": ("pdp_tui.tui.screens.verify_code", "VerifyCodeScreen"),
+    "utenti": ("pdp_tui.tui.screens.admin_users", "UsersScreen"),
+    "catalogo": ("pdp_tui.tui.screens.admin_catalogue", "CatalogueScreen"),
+    "registro": ("pdp_tui.tui.screens.audit_log", "AuditLogScreen"),
 }
 # The modes each role may open; the first one is shown after login.
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("nuovo", "elenco"),
-    Role.SUPPORT: ("elenco",),
-    Role.ADMIN: ("elenco",),
+    Role.SUPPORT: ("verifica", "elenco", "registro"),
+    Role.ADMIN: ("utenti", "catalogo", "registro", "elenco"),
+}
+# Key (F-key, Ctrl alternative), footer label and palette help of each mode.
+MODE_KEYS: dict[str, tuple[str, str, str]] = {
+    "nuovo": ("f2,ctrl+n", "Nuovo piano", "Registra un nuovo Piano"),
+    "elenco": ("f3,ctrl+l", "Elenco", "Elenco completo dei contratti"),
+    "verifica": ("f4,ctrl+r", "Verifica", "Verifica un codice di attivazione"),
+    "utenti": ("f6,ctrl+t", "Utenti", "Gestione degli account"),
+    "catalogo": ("f7,ctrl+y", "Negozi", "Negozi e rivestimenti"),
+    "registro": ("f8,ctrl+b", "Registro", "Registro attività"),
 }
 
 
@@ -60,8 +73,10 @@ class PdpApp(App[None]):
 
     BINDINGS = [
         Binding("f1,ctrl+o", "help", "Aiuto", key_display="F1", id="aiuto"),
-        Binding("f2,ctrl+n", "open('nuovo')", "Nuovo piano", key_display="F2", id="nuovo"),
-        Binding("f3,ctrl+l", "open('elenco')", "Elenco", key_display="F3", id="elenco"),
+        *(
+            Binding(keys, f"open('{mode}')", label, key_display=keys[:2].upper(), id=mode)
+            for mode, (keys, label, _) in MODE_KEYS.items()
+        ),
         Binding("ctrl+q", "quit", "Esci", key_display="^Q", priority=True, id="esci"),
     ]
 
@@ -150,10 +165,9 @@ class PdpApp(App[None]):
     # --- command palette: only this app's commands (no screenshots of customer data) ---
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        if self._has_mode("nuovo"):
-            yield SystemCommand("Nuovo piano", "Registra un nuovo Piano (F2)", self._open("nuovo"))
-        if self._has_mode("elenco"):
-            yield SystemCommand("Elenco completo", "Cerca i contratti (F3)", self._open("elenco"))
+        for mode, (keys, label, help_text) in MODE_KEYS.items():
+            if self._has_mode(mode):
+                yield SystemCommand(label, f"{help_text} ({keys[:2].upper()})", self._open(mode))
         yield SystemCommand("Aiuto", "I tasti di questa schermata (F1)", self.action_help)
         yield SystemCommand("Esci", "Chiudi il programma (Ctrl+Q)", self.action_quit)
 
