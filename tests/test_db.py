@@ -1,0 +1,243 @@
+"""The database layer: URLs, pragmas, migrations, append-only tables, indexed search."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+import pytest
+from peewee import DatabaseError, PostgresqlDatabase, SqliteDatabase
+
+from pdp_tui import db
+from pdp_tui.models import AuditEvent, Plan, PlanChange
+from pdp_tui.services import audit, search
+
+# --- URLs ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("sqlite:///:memory:", "file path"),
+        ("sqlite://", "file path"),
+        ("mysql://root@localhost/pdp", "unsupported"),
+        ("pdp.sqlite3", "unsupported"),
+        ("postgresql://postgres@127.0.0.1:5432", "database name"),
+    ],
+)
+def test_unusable_urls(url, message):
+    with pytest.raises(db.DatabaseURLError, match=message):
+        db.make_database(url)
+
+
+def test_urls(tmp_path):
+    sqlite = db.make_database(f"sqlite:///{tmp_path}/sub/dir/pdp.sqlite3")
+    assert isinstance(sqlite, SqliteDatabase)
+    assert (tmp_path / "sub" / "dir").is_dir()  # the folder is created
+    for scheme in ("postgresql", "postgres"):
+        pg = db.make_database(f"{scheme}://pdp:segreto@db.example:6543/pdp")
+        assert isinstance(pg, PostgresqlDatabase)
+        assert pg.database == "pdp"
+        assert pg.connect_params["host"] == "db.example"
+        assert pg.connect_params["port"] == 6543
+        assert pg.connect_params["connect_timeout"] == 5
+
+
+def test_sqlite_pragmas(sqlite_database):
+    def pragma(name):
+        return sqlite_database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") >= 1000
+
+
+def test_sqlite_pragmas_in_every_thread(sqlite_database):
+    seen = {}
+
+    def run():
+        seen["journal_mode"] = sqlite_database.execute_sql("PRAGMA journal_mode").fetchone()[0]
+        seen["foreign_keys"] = sqlite_database.execute_sql("PRAGMA foreign_keys").fetchone()[0]
+        sqlite_database.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert seen == {"journal_mode": "wal", "foreign_keys": 1}
+
+
+# --- migrations ---------------------------------------------------------------------------
+
+
+def test_migrations_from_scratch_and_idempotent(db_url):
+    database = db.open_database(db_url)
+    try:
+        assert not db.schema_exists()
+        pending, unknown = db.migration_status()
+        assert pending == ["0001_initial"] and unknown == []
+        assert db.migrate() == ["0001_initial"]
+        assert db.schema_exists()
+        assert db.migration_status() == ([], [])
+        assert db.migrate() == []
+        assert db.migrate(database) == []
+        with database.connection_context():
+            assert {
+                "store",
+                "user",
+                "covering",
+                "protection",
+                "plan",
+                "plan_change",
+                "audit_event",
+            } <= set(database.get_tables())
+    finally:
+        database.close()
+
+
+def test_down_and_up_again(database):
+    db._runner(database).down()
+    assert not db.schema_exists()
+    assert db.migrate() == ["0001_initial"]
+    assert db.migration_status() == ([], [])
+
+
+def test_concurrent_migrations_apply_once(db_url):
+    db.open_database(db_url)
+    barrier = threading.Barrier(3)
+    results: list[object] = []
+
+    def run():
+        barrier.wait(10)
+        try:
+            results.append(db.migrate())
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion
+            results.append(exc)
+        finally:
+            db.database.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(results, key=len) == [[], [], ["0001_initial"]]
+
+
+def test_unknown_applied_migration_is_reported(database):
+    runner = db._runner(database)
+    runner.History.create(name="0099_from_a_newer_version")
+    assert db.migration_status() == ([], ["0099_from_a_newer_version"])
+
+
+# --- append-only tables -------------------------------------------------------------------
+
+
+REFUSED = re.compile(r"append-only|never deleted")
+
+
+def _refused(statement) -> None:
+    with pytest.raises(DatabaseError, match=REFUSED):
+        with db.database.atomic():
+            statement()
+
+
+def test_audit_events_cannot_be_changed_or_deleted(seed):
+    audit.record(audit.Kind.PLAN_VIEWED, seed.support, target="X")
+    count = AuditEvent.select().count()
+    _refused(lambda: AuditEvent.update(detail="cancellato").execute())
+    _refused(lambda: AuditEvent.delete().execute())
+    _refused(lambda: AuditEvent.delete().where(AuditEvent.target == "X").execute())
+    assert AuditEvent.select().count() == count
+    assert AuditEvent.select().where(AuditEvent.detail == "cancellato").count() == 0
+
+
+def test_plans_and_history_cannot_be_deleted_but_plans_can_be_corrected(seed, register):
+    plan = register(seed.staff_mi, "A-1")
+    PlanChange.create(
+        plan=plan.id,
+        kind="correction",
+        changed_by=seed.staff_mi.id,
+        reason="refuso",
+        before="{}",
+        after="{}",
+    )
+    _refused(lambda: Plan.delete().execute())
+    _refused(lambda: PlanChange.delete().execute())
+    assert Plan.select().count() == PlanChange.select().count() == 1
+    with db.database.atomic():
+        Plan.update(first_name="Maria").where(Plan.id == plan.id).execute()
+    assert Plan.get_by_id(plan.id).first_name == "Maria"
+
+
+def test_foreign_keys_are_enforced(seed):
+    with pytest.raises(DatabaseError):
+        with db.database.atomic():
+            PlanChange.create(
+                plan=999_999,
+                kind="void",
+                changed_by=seed.staff_mi.id,
+                reason="x",
+                before="{}",
+                after="{}",
+            )
+
+
+# --- the search uses indexes --------------------------------------------------------------
+
+
+def _captured_selects(run) -> list[tuple[str, tuple]]:
+    statements: list[tuple[str, tuple]] = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            if isinstance(record.msg, tuple):
+                sql, params = record.msg
+                if sql.startswith("SELECT") and 'FROM "plan"' in sql:
+                    statements.append((sql, tuple(params)))
+
+    logger = logging.getLogger("peewee")
+    handler, level = Capture(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        run()
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    return statements
+
+
+def _full_scans_of_plan(database, sql: str, params: tuple) -> list[str]:
+    if isinstance(database, PostgresqlDatabase):
+        with database.atomic():
+            # With so few rows a sequential scan would be cheapest; forbid it so that
+            # the planner shows whether an index can serve the query at all.
+            database.execute_sql("SET LOCAL enable_seqscan = off")
+            lines = [row[0] for row in database.execute_sql("EXPLAIN " + sql, params)]
+        return [line for line in lines if "Seq Scan on plan" in line]
+    rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
+    # Peewee aliases the plan table as t1; "SCAN t1" without an index is a full scan.
+    return [
+        row[-1] for row in rows if re.search(r"\bSCAN t1\b", row[-1]) and "INDEX" not in row[-1]
+    ]
+
+
+def test_search_queries_use_an_index(database, seed, register):
+    for i in range(30):
+        register(seed.staff_mi if i % 2 else seed.staff_rm, f"PDP-{i:03d}", "Anna", f"Rossi{i}")
+    first = search.search_plans(seed.support, "", limit=5)
+
+    def run():
+        for actor in (seed.staff_mi, seed.support):
+            search.search_plans(actor, "", limit=5)
+            search.search_plans(actor, "pdp-01", limit=5)
+            search.search_plans(actor, "rossi1", limit=5)
+            search.search_plans(actor, "", cursor=first.next_cursor, limit=5)
+            search.search_plans(actor, "rossi", cursor=first.next_cursor, limit=5)
+        search.search_plans(seed.support, "rossi", store_id=seed.mi[0], limit=5)
+
+    statements = _captured_selects(run)
+    assert len(statements) >= 15
+    for sql, params in statements:
+        assert _full_scans_of_plan(database, sql, params) == [], sql
