@@ -10,8 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from pdp_tui.domain import PlanDetail
-from pdp_tui.services import plans
+from pdp_tui.domain import PlanChangeEntry, PlanDetail, PlanStatus, Role
+from pdp_tui.services import corrections, plans
 from pdp_tui.services.codes import format_code
 from pdp_tui.tui import format
 from pdp_tui.tui.service_calls import ServiceCalls
@@ -19,6 +19,16 @@ from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
 
 TITLE = "Dettaglio contratto"
 LOADING = "Caricamento…"
+HISTORY = "Storico delle modifiche"
+NO_HISTORY = "Nessuna modifica dalla registrazione."
+CHANGED = "Modifica salvata."
+FIELD_NAMES = {
+    "first_name": "nome",
+    "last_name": "cognome",
+    "covering": "rivestimento",
+    "protection": "tipo di protezione",
+    "status": "stato",
+}
 
 
 def detail_rows(plan: PlanDetail) -> list[tuple[str, str]]:
@@ -36,6 +46,30 @@ def detail_rows(plan: PlanDetail) -> list[tuple[str, str]]:
     ]
 
 
+def history_table(history: list[PlanChangeEntry]) -> Table | Text:
+    if not history:
+        return Text(NO_HISTORY, style="italic")
+    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
+    table.add_column("Data", no_wrap=True)
+    table.add_column("Chi")
+    table.add_column("Modifica")
+    table.add_column("Motivo")
+    for entry in history:
+        change = Text(entry.kind.label, style="bold")
+        for field, before in entry.before.items():
+            change.append(f"\n{FIELD_NAMES.get(field, field)}: ")
+            change.append(before)
+            change.append(" → ")
+            change.append(entry.after.get(field, ""), style="bold")
+        table.add_row(
+            Text(format.date_time(entry.changed_at)),
+            Text(entry.changed_by),
+            change,
+            Text(entry.reason),
+        )
+    return table
+
+
 def detail_table(plan: PlanDetail) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
@@ -46,11 +80,16 @@ def detail_table(plan: PlanDetail) -> Table:
 
 
 class ContractDetailScreen(ServiceCalls, Screen[None]):
-    BINDINGS = [Binding("escape", "back", "Indietro", key_display="Esc", id="indietro")]
+    BINDINGS = [
+        Binding("escape", "back", "Indietro", key_display="Esc", id="indietro"),
+        Binding("c", "correct", "Correggi", id="correggi"),
+        Binding("a", "void", "Annulla piano", id="annulla-piano"),
+    ]
 
     def __init__(self, plan_id: int) -> None:
         super().__init__()
         self.plan_id = plan_id
+        self.plan: PlanDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,14 +97,21 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
             yield Static(Text(TITLE, style="bold"), id="detail-title")
             yield Static(Text(LOADING), id="detail-fields")
             yield ActivationCodePanel(reminder=False, id="detail-code")
+            yield Static(Text(HISTORY, style="bold"), id="history-title")
+            yield Static("", id="history")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#detail").focus()
+        self._load()
+
+    def _load(self) -> None:
+        actor = self.app.actor
         self.call_service(
-            plans.get_plan,
-            self.app.actor,
-            self.plan_id,
+            lambda: (
+                plans.get_plan(actor, self.plan_id),
+                corrections.plan_history(actor, self.plan_id),
+            ),
             on_success=self._show,
             on_error=lambda error: self.query_one("#detail-fields", Static).update(
                 Text(str(error))
@@ -73,10 +119,40 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
             group="detail",
         )
 
-    def _show(self, plan: PlanDetail) -> None:
+    def _show(self, loaded: tuple[PlanDetail, list[PlanChangeEntry]]) -> None:
+        plan, history = loaded
         self.plan = plan
         self.query_one("#detail-fields", Static).update(detail_table(plan))
         self.query_one("#detail-code", ActivationCodePanel).plan = plan
+        self.query_one("#history", Static).update(history_table(history))
+        self.refresh_bindings()
+
+    # --- corrections (the service decides who may; the keys show only where useful) ---
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("correct", "void"):
+            actor = self.app.actor
+            if actor is None or actor.role not in (Role.STAFF, Role.SUPPORT):
+                return None
+            return self.plan is not None and self.plan.status is PlanStatus.ACTIVE
+        return True
+
+    def action_correct(self) -> None:
+        from pdp_tui.tui.screens.plan_changes import CorrectionScreen
+
+        if self.plan is not None:
+            self.app.push_screen(CorrectionScreen(self.plan), self._changed)
+
+    def action_void(self) -> None:
+        from pdp_tui.tui.screens.plan_changes import VoidScreen
+
+        if self.plan is not None:
+            self.app.push_screen(VoidScreen(self.plan), self._changed)
+
+    def _changed(self, plan: PlanDetail | None) -> None:
+        if plan is not None:
+            self.notify(CHANGED)
+            self._load()
 
     def action_back(self) -> None:
         self.dismiss()
