@@ -208,18 +208,42 @@ def _captured_selects(run) -> list[tuple[str, tuple]]:
     return statements
 
 
+# Walking these indexes in order serves "newest first ... LIMIT n" without a condition.
+ORDERED_INDEXES = ("plan_created_at_id", "plan_store_id_created_at_id")
+
+
 def _full_scans_of_plan(database, sql: str, params: tuple) -> list[str]:
+    """The steps of the query plan that read the whole plan table (or a whole index)."""
     if isinstance(database, PostgresqlDatabase):
         with database.atomic():
             # With so few rows a sequential scan would be cheapest; forbid it so that
             # the planner shows whether an index can serve the query at all.
             database.execute_sql("SET LOCAL enable_seqscan = off")
             lines = [row[0] for row in database.execute_sql("EXPLAIN " + sql, params)]
-        return [line for line in lines if "Seq Scan on plan" in line]
+        bad = []
+        for i, line in enumerate(lines):
+            if " on plan t1" not in line or "Bitmap Heap Scan" in line:
+                continue  # a bitmap heap scan reads what its index scan found
+            depth = len(line) - len(line.lstrip())
+            details = []
+            for below in lines[i + 1 :]:
+                if len(below) - len(below.lstrip()) <= depth:
+                    break
+                details.append(below)
+            has_condition = any("Index Cond" in d for d in details)
+            if "Seq Scan" in line or not (
+                has_condition or any(f"using {ix} " in line for ix in ORDERED_INDEXES)
+            ):
+                bad.append(line.strip())
+        return bad
     rows = database.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall()
-    # Peewee aliases the plan table as t1; "SCAN t1" without an index is a full scan.
+    # Peewee aliases the plan table as t1. SEARCH uses an index with a condition;
+    # SCAN reads everything, acceptable only along an index that gives the order.
     return [
-        row[-1] for row in rows if re.search(r"\bSCAN t1\b", row[-1]) and "INDEX" not in row[-1]
+        row[-1]
+        for row in rows
+        if re.search(r"\bSCAN t1\b", row[-1])
+        and not any(f"USING INDEX {ix}" in row[-1] for ix in ORDERED_INDEXES)
     ]
 
 
