@@ -1,0 +1,72 @@
+"""The rules do not depend on the UI: services import neither Textual nor a screen."""
+
+from __future__ import annotations
+
+import json
+import pkgutil
+import subprocess
+import sys
+
+import pdp_tui.services
+
+CORE = ["pdp_tui.config", "pdp_tui.db", "pdp_tui.domain", "pdp_tui.models"]
+
+
+def service_modules() -> list[str]:
+    return sorted(
+        f"pdp_tui.services.{m.name}" for m in pkgutil.iter_modules(pdp_tui.services.__path__)
+    )
+
+
+def test_every_service_module_is_checked():
+    names = service_modules()
+    for expected in (
+        "accounts",
+        "audit",
+        "auth",
+        "catalogue",
+        "codes",
+        "errors",
+        "gateway",
+        "plans",
+        "search",
+        "text",
+    ):
+        assert f"pdp_tui.services.{expected}" in names
+
+
+def test_services_do_not_import_textual():
+    modules = CORE + service_modules()
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual',) or m.startswith('pdp_tui.tui'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_pure_modules_do_not_import_the_database_driver():
+    """codes, text, errors and domain are pure Python: usable before peewee is loaded."""
+    modules = [
+        "pdp_tui.domain",
+        "pdp_tui.services.codes",
+        "pdp_tui.services.text",
+        "pdp_tui.services.errors",
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted(m for m in ('peewee', 'psycopg', 'textual') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
