@@ -1,0 +1,73 @@
+"""Startup: launch to the login screen's "Accesso" on an 80x24 pty, against a bare app.
+
+    python bench/startup.py [--runs 15] [--db URL] [--variant NAME ...]
+
+Each run starts a real process in a pseudo-terminal and reads its output until the word
+is written; the bare Textual app (bench/bare_app.py, one Input) is measured the same way,
+alternating with pdp-tui so that machine noise hits both. The first run of each is a
+discarded warm-up (bytecode compilation, page cache).
+
+Variants (--variant) measure what a change in the app would buy, without changing it:
+  no-warmup   PdpApp._warm_up delayed by 2 s (the worker that imports peewee, psycopg and
+              argon2 and opens the database runs after the first paint instead of beside it)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import _harness as h
+
+VARIANTS = {
+    "no-warmup": (
+        "import threading, sys; from pdp_tui.tui import app as a; w = a.PdpApp._warm_up; "
+        "a.PdpApp._warm_up = lambda self: (threading.Event().wait(2), w(self)); "
+        "from pdp_tui.cli import main; sys.exit(main())"
+    ),
+}
+
+
+def measure(argv: list[str], marker: str, env: dict[str, str]) -> float:
+    with h.PtyProcess(argv, env=env) as proc:
+        proc.wait_for(marker, timeout=30)
+        return time.perf_counter() - proc.started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--db", help="database URL (default: a cached demo SQLite file)")
+    parser.add_argument("--variant", action="append", default=[], choices=sorted(VARIANTS))
+    args = parser.parse_args()
+    h.header("Startup to the login screen (80x24 pty)")
+    url = args.db or h.sqlite_db(5_000)
+    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG="/nonexistent.toml")
+    commands = {
+        "bare": (h.bare_app_argv(), h.BARE_MARKER),
+        "pdp-tui": (h.pdp_tui_argv(), "Accesso"),
+    }
+    for name in args.variant:
+        commands[f"pdp-tui[{name}]"] = ([sys.executable, "-c", VARIANTS[name]], "Accesso")
+    print(f"database: {url}")
+    for name, (argv, _) in commands.items():
+        print(f"{name:>20}: {' '.join(argv)[:110]}")
+    print()
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for name in commands:  # warm-up, discarded
+        measure(commands[name][0], commands[name][1], env)
+    for name in h.alternate(*commands, runs=args.runs):
+        samples[name].append(measure(commands[name][0], commands[name][1], env))
+    for name, values in samples.items():
+        print(f"{name:>20}: {h.fmt(values)}")
+    bare = h.summary(samples["bare"])["median"]
+    print()
+    for name, values in samples.items():
+        if name != "bare":
+            ratio = h.summary(values)["median"] / bare
+            print(f"{name:>20}: {ratio:.2f}x the bare app (median; target <= 1.30x)")
+
+
+if __name__ == "__main__":
+    main()
