@@ -1,0 +1,113 @@
+"""Helpers for driving the app by keys and reading what the screen shows."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual.app import App, _character_to_key
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Input
+
+from pdp_tui.services.errors import AuthenticationFailed
+
+PASSWORD = "password-di-prova"  # the seed accounts' password (tests/conftest.py)
+LOGIN_FAILED = str(AuthenticationFailed())
+
+
+def key_names(text: str) -> list[str]:
+    """The keys a user presses to type ``text``: ``"[b] x"`` -> ``left_square_bracket, b, …``."""
+    return [_character_to_key(ch) for ch in text]
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` one key at a time into whatever has the focus."""
+    if text:
+        await pilot.press(*key_names(text))
+
+
+async def settle(pilot: Pilot, timeout: float = 5.0) -> None:
+    """Wait until no worker runs (DB work is in thread workers) and the UI is idle."""
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), timeout)
+    await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+) -> None:
+    """Poll ``predicate`` (after the workers and the message queue settle) until it holds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if predicate():
+            return
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for {what or predicate}\n"
+                f"--- screen ({type(pilot.app.screen).__name__}) ---\n{screen_text(pilot.app)}"
+            )
+        try:
+            await asyncio.wait_for(pilot.app.workers.wait_for_complete(), remaining)
+        except TimeoutError:
+            pass
+        await pilot.pause(0.01)
+
+
+def screen_lines(app: App) -> list[str]:
+    """The text of the screen in front, one string per terminal line, as drawn."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: App) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def region_text(app: App, widget: Widget) -> str:
+    """The text drawn in ``widget``'s region of the screen (its lines, right-trimmed)."""
+    region = widget.region
+    lines = screen_lines(app)[region.y : region.y + region.height]
+    return "\n".join(line[region.x : region.x + region.width].rstrip() for line in lines)
+
+
+def flat(text: str) -> str:
+    """Text with every run of whitespace (and box-drawing borders) reduced to one space."""
+    borders = "║│┃╔╗╚╝═─┏┓┗┛━▊▎▏▕▔▁"
+    return " ".join("".join(" " if ch in borders else ch for ch in text).split())
+
+
+def input_value(app: App, selector: str) -> str:
+    return app.screen.query_one(selector, Input).value
+
+
+async def login(pilot: Pilot, username: str, password: str = PASSWORD) -> None:
+    """Type the credentials on the login screen, press Enter twice, wait for the outcome."""
+    from pdp_tui.tui.screens.login import LoginScreen
+
+    app = pilot.app
+    await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
+    await type_text(pilot, username)
+    await pilot.press("enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+    await wait_until(
+        pilot,
+        lambda: not isinstance(app.screen, LoginScreen)
+        or not app.screen.query_one("#password", Input).disabled,
+        what="the login attempt to end",
+    )
+
+
+async def login_staff(pilot: Pilot, username: str = "vendite.mi") -> None:
+    """Log in as a staff account and wait for the form with its catalogue."""
+    from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
+
+    await login(pilot, username)
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: isinstance(app.screen, PlanEntryScreen)
+        and app.screen.query_one("#covering").choices,
+        what="the plan form with its catalogue",
+    )
