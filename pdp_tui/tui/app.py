@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -88,6 +90,8 @@ class PdpApp(App[None]):
         self.actor: Actor | None = None
         self._database_lock = threading.Lock()
         self._database_ready = False
+        self._last_activity = time.monotonic()
+        self.locked = False
 
     # --- database -----------------------------------------------------------------
 
@@ -119,11 +123,28 @@ class PdpApp(App[None]):
     def on_mount(self) -> None:
         self.push_screen(LoginScreen(self.demo_accounts))
         self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
+        idle_seconds = self.settings.idle_lock_minutes * 60
+        if idle_seconds > 0:
+            self.set_interval(min(15.0, idle_seconds / 4), self._lock_if_idle)
+
+    def logged_in(self, actor: Actor, password: str) -> None:
+        """After good credentials: a forced password change first, then the session."""
+        if actor.must_change_password:
+            from pdp_tui.tui.screens.change_password import ChangePasswordScreen
+
+            def changed(new_actor: Actor | None) -> None:
+                if new_actor is not None:
+                    self.start_session(new_actor)
+
+            self.push_screen(ChangePasswordScreen(actor, password, forced=True), changed)
+            return
+        self.start_session(actor)
 
     def start_session(self, actor: Actor) -> None:
         """Open the user's screens after a successful login."""
         self.end_session()
         self.actor = actor
+        self._last_activity = time.monotonic()
         modes = MODES_BY_ROLE[actor.role]
         for mode in modes:
             self.add_mode(mode, _screen_factory(mode))
@@ -131,12 +152,49 @@ class PdpApp(App[None]):
         self.refresh_bindings()
 
     def end_session(self) -> None:
+        """Back to the login screen; the session's screens and unsaved input are dropped."""
         if self.actor is None:
             return
         self.actor = None
+        self.locked = False
+        if self.current_mode != "_default":
+            self.switch_mode("_default")
         for name in SCREENS:
             if name in self._modes:
                 self.remove_mode(name)
+
+    # --- idle lock ----------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    def _lock_if_idle(self) -> None:
+        idle = time.monotonic() - self._last_activity
+        if self.actor is not None and not self.locked:
+            if idle >= self.settings.idle_lock_minutes * 60:
+                self.lock()
+
+    def lock(self) -> None:
+        """Hide the session behind the unlock screen; what was typed is kept."""
+        from pdp_tui.tui.screens.lock import LockScreen
+
+        if self.actor is None or self.locked:
+            return
+        self.locked = True
+        self.push_screen(LockScreen(self.actor))
+        self.refresh_bindings()
+
+    def unlock(self, actor: Actor, password: str) -> None:
+        """The same user resumes where they were; another user starts afresh."""
+        if self.actor is not None and actor.id == self.actor.id:
+            self.locked = False
+            self.pop_screen()
+            self.refresh_bindings()
+            return
+        self.end_session()
+        self.logged_in(actor, password)
 
     def _has_mode(self, mode: str) -> bool:
         return self.actor is not None and mode in MODES_BY_ROLE[self.actor.role]
@@ -144,8 +202,10 @@ class PdpApp(App[None]):
     # --- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.locked and action not in ("quit", "help"):
+            return False
         if action == "open":
-            return self._has_mode(str(parameters[0])) or None
+            return self._has_mode(str(parameters[0]))
         return True
 
     def action_open(self, mode: str) -> None:
@@ -164,12 +224,29 @@ class PdpApp(App[None]):
 
     # --- command palette: only this app's commands (no screenshots of customer data) ---
 
+    def action_command_palette(self) -> None:
+        if not self.locked:
+            super().action_command_palette()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, (keys, label, help_text) in MODE_KEYS.items():
             if self._has_mode(mode):
                 yield SystemCommand(label, f"{help_text} ({keys[:2].upper()})", self._open(mode))
+        if self.actor is not None:
+            yield SystemCommand(
+                "Blocca sessione", "Nasconde lo schermo fino alla password", self.lock
+            )
+            yield SystemCommand(
+                "Cambia password", "Scegli una nuova password", self._change_password
+            )
         yield SystemCommand("Aiuto", "I tasti di questa schermata (F1)", self.action_help)
         yield SystemCommand("Esci", "Chiudi il programma (Ctrl+Q)", self.action_quit)
+
+    def _change_pw(self) -> None:
+        from pdp_tui.tui.screens.change_password import ChangePasswordScreen
+
+        if self.actor is not None:
+            self.push_screen(ChangePasswordScreen(self.actor, None, forced=False))
 
     def _open(self, mode: str):
         return lambda: self.action_open(mode)

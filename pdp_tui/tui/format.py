@@ -38,8 +38,8 @@ def date_only(stored: dt.datetime | dt.date) -> str:
 def protection_short(protection: ProtectionType) -> str:
     """The protection type in a narrow table column."""
     return {
-        ProtectionType.COVERING: "rivestimento",
-        ProtectionType.COVERING_AND_MOTION: "riv. + motion",
+        ProtectionType.COVERING: "solo riv.",
+        ProtectionType.COVERING_AND_MOTION: "+ motion",
     }[protection]
 
 

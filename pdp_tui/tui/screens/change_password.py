@@ -16,6 +16,8 @@ from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Cambio password"
 FORCED = "Prima di continuare scegli una nuova password (almeno 10 caratteri)."
+CURRENT = "Password attuale"
+DONE = "Password cambiata."
 NEW = "Nuova password"
 REPEAT = "Ripeti la nuova password"
 MISMATCH = "Le due password non coincidono."
@@ -29,10 +31,10 @@ def _change(actor: Actor, current: str, new: str) -> Actor:
 
 
 class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
-    AUTO_FOCUS = "#new-password"
     BINDINGS = [Binding("escape", "cancel", "Annulla", id="annulla")]
 
-    def __init__(self, actor: Actor, current_password: str, *, forced: bool) -> None:
+    def __init__(self, actor: Actor, current_password: str | None, *, forced: bool) -> None:
+        """``current_password`` None: ask for it (a change the user chose to make)."""
         super().__init__()
         self.actor = actor
         self.current_password = current_password
@@ -43,11 +45,22 @@ class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
             yield Label(TITLE, classes="dialog-title")
             if self.forced:
                 yield Static(FORCED)
+            if self.current_password is None:
+                yield Label(CURRENT, classes="field-label")
+                yield TextField(id="current-password", password=True, max_length=200)
             yield Label(NEW, classes="field-label")
             yield TextField(id="new-password", password=True, max_length=200)
             yield Label(REPEAT, classes="field-label")
             yield TextField(id="repeat-password", password=True, max_length=200)
             yield Static("", id="password-message", classes="error")
+
+    def on_mount(self) -> None:
+        first = "#current-password" if self.current_password is None else "#new-password"
+        self.query_one(first, Input).focus()
+
+    @on(Input.Submitted, "#current-password")
+    def _to_new(self) -> None:
+        self.query_one("#new-password", Input).focus()
 
     @on(Input.Submitted, "#new-password")
     def _next(self) -> None:
@@ -61,22 +74,30 @@ class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
             self.query_one("#repeat-password", Input).value = ""
             return
         self._show(SAVING)
+        current = self.current_password
+        if current is None:
+            current = self.query_one("#current-password", Input).value
         self.call_service(
             _change,
             self.actor,
-            self.current_password,
+            current,
             new,
-            on_success=self.dismiss,
+            on_success=self._changed,
             on_error=self._failed,
             group="password",
         )
+
+    def _changed(self, actor: Actor) -> None:
+        if not self.forced:
+            self.notify(DONE)
+        self.dismiss(actor)
 
     def _failed(self, error: Exception) -> None:
         errors = getattr(error, "errors", None) or {}
         self._show(" ".join(errors.values()) if errors else str(error))
         for field in self.query(Input):
             field.value = ""
-        self.query_one("#new-password", Input).focus()
+        self.query_one(Input).focus()
 
     def _show(self, message: str) -> None:
         self.query_one("#password-message", Static).update(Text(message))

@@ -11,11 +11,12 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from pdp_tui.domain import PlanSummary, SearchPage
-from pdp_tui.services import search
+from pdp_tui.services import catalogue, search
 from pdp_tui.tui import format
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
@@ -23,16 +24,19 @@ from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Elenco completo"
 SEARCH_PLACEHOLDER = "Cerca per numero del contratto o «cognome nome»"
+ALL_STORES = "Tutti i negozi"
 LOADING = "Ricerca in corso…"
 EMPTY = "Nessun contratto trovato."
 COLUMNS = [
     ("contract", "Contratto", 14),
     ("customer", "Cliente", 19),
-    ("covering", "Rivestimento", 10),
-    ("protection", "Protezione", 13),
+    ("covering", "Rivestimento", 12),
+    ("protection", "Protezione", 10),
     ("date", "Data", 10),
 ]
 STORE_COLUMN = ("store", "Negozio", 7)
+# With the store column (support), the customer and covering give up the room.
+SUPPORT_WIDTHS = {"customer": 16, "covering": 9}
 
 
 class ContractListScreen(ServiceCalls, Screen[None]):
@@ -50,11 +54,17 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._page_index = 0
         self._next_cursor: tuple[str, int] | None = None
         self._rows: list[PlanSummary] = []
+        self.store_id: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(TITLE, style="bold"), id="list-title")
-        yield TextField(placeholder=SEARCH_PLACEHOLDER, id="search", max_length=130, compact=True)
+        with Horizontal(id="list-filters"):
+            yield TextField(
+                placeholder=SEARCH_PLACEHOLDER, id="search", max_length=130, compact=True
+            )
+            if self.app.actor and self.app.actor.sees_all_stores:
+                yield Select([], prompt=ALL_STORES, id="store-filter", compact=True)
         yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
         yield Footer()
@@ -64,10 +74,23 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         columns = list(COLUMNS)
         if self.app.actor and self.app.actor.sees_all_stores:
             columns.insert(0, STORE_COLUMN)
-            columns[2] = ("customer", "Cliente", 17)
-            columns[3] = ("covering", "Rivestim.", 8)
+            columns = [(k, label, SUPPORT_WIDTHS.get(k, w)) for k, label, w in columns]
         for key, label, width in columns:
             table.add_column(label, key=key, width=width)
+        if self.query("#store-filter"):
+            self.call_service(
+                catalogue.list_stores, self.app.actor, on_success=self._show_stores, group="stores"
+            )
+
+    def _show_stores(self, stores: list[tuple[int, str, str]]) -> None:
+        options = [(Text(f"{code} · {name}"), store_id) for store_id, code, name in stores]
+        self.query_one("#store-filter", Select).set_options(options)
+
+    @on(Select.Changed, "#store-filter")
+    def _store_changed(self, event: Select.Changed) -> None:
+        self.store_id = None if event.value is Select.BLANK else int(event.value)
+        self._cursors = [None]
+        self._load(0)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -84,6 +107,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
             self.app.actor,
             self.query_text,
             cursor=self._cursors[page_index],
+            store_id=self.store_id,
             on_success=lambda page: self._show(page, page_index, cursor_row),
             on_error=self._failed,
             group="search",

@@ -99,15 +99,4 @@ class LoginScreen(ServiceCalls, Screen[None]):
         self._set_busy(False)
         self._message("", error=False)
         self.query_one("#password", Input).value = ""
-        if actor.must_change_password:
-            from pdp_tui.tui.screens.change_password import ChangePasswordScreen
-
-            def changed(new_actor: Actor | None) -> None:
-                if new_actor is not None:
-                    self.app.start_session(new_actor)
-                else:
-                    self.query_one("#username", Input).focus()
-
-            self.app.push_screen(ChangePasswordScreen(actor, password, forced=True), changed)
-            return
-        self.app.start_session(actor)
+        self.app.logged_in(actor, password)
