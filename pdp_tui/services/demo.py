@@ -19,6 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pdp_tui.db import database, is_postgres
@@ -349,6 +350,10 @@ def _plan_indexes() -> list[tuple[str, str, bool]]:
     return [(name, sql, sql.upper().startswith("CREATE UNIQUE")) for name, sql in rows]
 
 
+def _has_unique_index() -> bool:
+    return any(unique for _, _, unique in _plan_indexes())
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -359,12 +364,35 @@ def _insert_chunk_sqlite(rows: list[tuple]) -> None:
     database.connection().executemany(f"INSERT INTO plan ({columns}) VALUES ({marks})", rows)
 
 
+def _copy_sql() -> str:
+    return f"COPY plan ({', '.join(_INSERT_COLUMNS)}) FROM STDIN"
+
+
+def _copy_text(rows: list[tuple]) -> str:
+    # Text COPY: our values hold no tab, newline or backslash (_check_copy_safe).
+    return "".join("\t".join(row) + "\n" for row in rows)
+
+
 def _insert_chunk_postgres(rows: list[tuple]) -> None:
-    # Text COPY: our values hold no tab, newline or backslash (checked by the row factory).
-    data = "".join("\t".join(row) + "\n" for row in rows)
     with database.connection().cursor() as cursor:
-        with cursor.copy(f"COPY plan ({', '.join(_INSERT_COLUMNS)}) FROM STDIN") as copy:
-            copy.write(data)
+        with cursor.copy(_copy_sql()) as copy:
+            copy.write(_copy_text(rows))
+
+
+@contextmanager
+def _writer(postgres: bool, free: bool) -> Iterator[Callable[[list[tuple]], None]]:
+    """A function that writes one chunk of rows.
+
+    ``free``: no unique index is in place, so no row can be refused; on PostgreSQL one
+    COPY then spans every chunk and the server stores a chunk while we make the next.
+    """
+    if postgres and free:
+        with database.connection().cursor() as cursor:
+            with cursor.copy(_copy_sql()) as copy:
+                yield lambda rows: copy.write(_copy_text(rows))
+        return
+    insert = _insert_chunk_postgres if postgres else _insert_chunk_sqlite
+    yield lambda rows: _insert_with_retry(insert, rows, free)
 
 
 def _rebuild_indexes(indexes: list[tuple[str, str, bool]], progress: Progress) -> None:
@@ -461,7 +489,6 @@ def fill_plans(
     )
     if postgres:
         _check_copy_safe()
-    insert = _insert_chunk_postgres if postgres else _insert_chunk_sqlite
     indexes = _plan_indexes() if rebuild_indexes else []
 
     restore_pragmas = _speed_up_sqlite() if not postgres else lambda: None
@@ -474,10 +501,11 @@ def fill_plans(
                 database.execute_sql(f"DROP INDEX {_quote(name)}")
             done = 0
             progress("plans", 0, count)
-            for rows in factory.chunks(chunk_size):
-                _insert_with_retry(insert, rows, rebuild_indexes)
-                done += len(rows)
-                progress("plans", done, count)
+            with _writer(postgres, free=bool(indexes) or not _has_unique_index()) as write:
+                for rows in factory.chunks(chunk_size):
+                    write(rows)
+                    done += len(rows)
+                    progress("plans", done, count)
             if indexes:
                 _rebuild_indexes(indexes, progress)
     except BaseException:
@@ -527,7 +555,7 @@ def _speed_up_sqlite() -> Callable[[], None]:
         name: conn.execute(f"PRAGMA {name}").fetchone()[0]
         for name in ("cache_size", "threads", "temp_store")
     }
-    conn.execute("PRAGMA cache_size = -262144")  # 256 MiB
+    conn.execute("PRAGMA cache_size = -32768")  # 32 MiB
     conn.execute("PRAGMA threads = 2")
     conn.execute("PRAGMA temp_store = MEMORY")
 
