@@ -41,6 +41,7 @@ async def wait_until(
     deadline = time.monotonic() + timeout
     while True:
         if predicate():
+            await pilot.pause()  # let what changed with it be laid out and drawn
             return
         remaining = deadline - time.monotonic()
         if remaining <= 0:
