@@ -69,7 +69,8 @@ def _screen_factory(mode: str):
 
 class PdpApp(App[None]):
     TITLE = "Piani di Protezione"
-    CSS_PATH = sorted(STYLES.glob("*.tcss"))
+    # The shared base first, so that each screen's file can refine it.
+    CSS_PATH = sorted(STYLES.glob("*.tcss"), key=lambda path: (path.name != "base.tcss", path))
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 
