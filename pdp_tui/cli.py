@@ -385,15 +385,29 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 def _run_app(settings: Settings, demo_accounts: tuple = ()) -> int:
-    try:
-        from pdp_tui.tui.app import PdpApp
-    except ModuleNotFoundError as exc:
-        if not (exc.name or "").startswith("pdp_tui.tui"):
-            raise
-        raise CliError("l'interfaccia non è disponibile in questa installazione.") from None
+    from pdp_tui.tui.app import PdpApp
+
+    _log_to_file()
     app = PdpApp(settings, demo_accounts=demo_accounts)
     app.run()
     return getattr(app, "return_code", None) or EXIT_OK
+
+
+def _log_to_file() -> None:
+    """Warnings and unexpected errors go to a file: the terminal belongs to the app."""
+    import logging
+    from pathlib import Path
+
+    from platformdirs import user_log_dir
+
+    path = Path(user_log_dir("pdp-tui")) / "pdp-tui.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
 
 
 def demo_database_url() -> str:
