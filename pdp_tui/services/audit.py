@@ -30,6 +30,8 @@ class Kind:
     PASSWORD_RESET = "password_reset"
     STORE_CREATED = "store_created"
     COVERING_CREATED = "covering_created"
+    COVERING_DISABLED = "covering_disabled"
+    COVERING_ENABLED = "covering_enabled"
 
 
 def record(

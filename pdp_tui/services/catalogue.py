@@ -10,7 +10,7 @@ from pdp_tui.db import database
 from pdp_tui.domain import Actor, CatalogueItem, ProtectionType, Role
 from pdp_tui.models import Covering, Protection, Store
 from pdp_tui.services import audit
-from pdp_tui.services.errors import PermissionDenied, ValidationError
+from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
 from pdp_tui.services.text import clean_text, fold
 
 STORE_CODE_PATTERN = r"[A-Z0-9][A-Z0-9_-]{0,19}"
@@ -50,6 +50,19 @@ def add_covering(actor: Actor, label: str) -> CatalogueItem:
         order = (Covering.select().count() or 0) + 1
         covering = Covering.create(code=code, label=label, sort_order=order)
         audit.record(audit.Kind.COVERING_CREATED, actor, target=code, detail={"label": label})
+    return CatalogueItem(covering.id, covering.code, covering.label)
+
+
+def set_covering_active(actor: Actor, covering_id: int, active: bool) -> CatalogueItem:
+    """Withdraw a covering from sale (plans keep it) or offer it again."""
+    require_admin(actor)
+    covering = Covering.get_or_none(Covering.id == covering_id)
+    if covering is None:
+        raise NotFound("Rivestimento inesistente.")
+    with database.atomic():
+        Covering.update(active=active).where(Covering.id == covering.id).execute()
+        kind = audit.Kind.COVERING_ENABLED if active else audit.Kind.COVERING_DISABLED
+        audit.record(kind, actor, target=covering.code, detail={"label": covering.label})
     return CatalogueItem(covering.id, covering.code, covering.label)
 
 

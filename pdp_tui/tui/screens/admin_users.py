@@ -20,7 +20,7 @@ from pdp_tui.services import accounts, catalogue
 from pdp_tui.services.accounts import Account
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
-from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
+from pdp_tui.tui.widgets.choice_field import Choice
 from pdp_tui.tui.widgets.form_dialog import (
     ActionDialog,
     ConfirmDialog,
@@ -105,10 +105,10 @@ class NewUserDialog(FormDialog):
         super().__init__(NEW_USER_INTRO)
 
     def on_mount(self) -> None:
-        role = self.query_one("#role", ChoiceField)
+        role = self.field("role")
         role.set_choices([Choice(r, r.label) for r in Role], keep=Role.STAFF)
         self.watch(role, "selected", self._role_changed)
-        self.query_one("#username").focus()
+        self.field("username").focus()
         self.call_service(
             catalogue.list_stores,
             self.app.actor,
@@ -118,14 +118,14 @@ class NewUserDialog(FormDialog):
         )
 
     def _show_stores(self, stores: list[tuple[int, str, str]]) -> None:
-        store = self.query_one("#store", ChoiceField)
+        store = self.field("store")
         store.set_choices([Choice(code, code) for _, code, _ in stores], keep=store.value)
         if not stores:
             self.message(NO_STORES)
 
     def _role_changed(self) -> None:
-        staff = self.query_one("#role", ChoiceField).value is Role.STAFF
-        store = self.query_one("#store", ChoiceField)
+        staff = self.field("role").value is Role.STAFF
+        store = self.field("store")
         store.disabled = not staff
         if not staff:
             store.selected = None

@@ -34,9 +34,17 @@ CONFIRM_HINT = "Invio: conferma · Tab: cambia pulsante · Esc: annulla"
 ACTION_HINT = "↑↓ e Invio: scegli · Esc: annulla"
 
 
+def field_id(name: str) -> str:
+    return f"dlg-{name}"
+
+
 @dataclass(frozen=True)
 class FormField:
-    """One field of a form; ``name`` is its id and the key of the service's errors."""
+    """One field of a form; ``name`` is the key of its value and of the service's errors.
+
+    Its widget's id is ``field_id(name)`` (prefixed: every .tcss is global, and a bare
+    ``#code`` or ``#name`` would pick up other screens' rules).
+    """
 
     name: str
     label: str
@@ -71,16 +79,18 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
                 with Horizontal(classes="dialog-row"):
                     yield Label(field.label, classes="dialog-label")
                     yield self._make_field(field)
-                yield Static("", id=f"{field.name}-error", classes="field-error dialog-error")
+                yield Static(
+                    "", id=f"{field_id(field.name)}-error", classes="field-error dialog-error"
+                )
             yield Static("", id="dialog-message", classes="error")
             yield Static(Text(FORM_HINT, style="italic"), classes="dialog-hint")
 
     @staticmethod
     def _make_field(field: FormField) -> Widget:
         if field.kind == "choice":
-            return ChoiceField(id=field.name)
+            return ChoiceField(id=field_id(field.name))
         return TextField(
-            id=field.name,
+            id=field_id(field.name),
             password=field.kind == "password",
             max_length=field.max_length,
             placeholder=field.placeholder,
@@ -89,8 +99,8 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
 
     # --- values -------------------------------------------------------------------------
 
-    def field(self, name: str) -> Widget:
-        return self.query_one(f"#{name}")
+    def field(self, name: str) -> Any:
+        return self.query_one(f"#{field_id(name)}")
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -118,6 +128,10 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
     def _enabled_names(self) -> list[str]:
         return [f.name for f in self.FIELDS if not self.field(f.name).disabled]
 
+    @staticmethod
+    def _name_of(widget: Widget) -> str:
+        return (widget.id or "").removeprefix(field_id(""))
+
     def _next(self, current: str) -> None:
         names = self._enabled_names()
         if current in names and names.index(current) + 1 < len(names):
@@ -128,12 +142,12 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
     @on(Input.Submitted)
     def _input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._next(event.input.id or "")
+        self._next(self._name_of(event.input))
 
     @on(ChoiceField.Submitted)
     def _choice_submitted(self, event: ChoiceField.Submitted) -> None:
         event.stop()
-        self._next(event.field.id or "")
+        self._next(self._name_of(event.field))
 
     def confirm(self) -> None:
         if self._busy:
@@ -165,7 +179,7 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
         names = [f.name for f in self.FIELDS]
         for name in names:
             text = errors.get(name, "")
-            error = self.query_one(f"#{name}-error", Static)
+            error = self.query_one(f"#{field_id(name)}-error", Static)
             error.update(Text(text))
             error.display = bool(text)
             self.field(name).set_class(bool(text), "-invalid")
@@ -244,4 +258,4 @@ class ActionDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-__all__ = ["ActionDialog", "Choice", "ConfirmDialog", "FormDialog", "FormField"]
+__all__ = ["ActionDialog", "Choice", "ConfirmDialog", "FormDialog", "FormField", "field_id"]
