@@ -1,0 +1,507 @@
+"""The command line: admin subcommands, the demo fill, errors as one Italian line.
+
+Most tests call ``cli.main([...])`` in-process (fast; the models then use the database the
+last command opened, reconnecting on demand); a few run ``python -m pdp_tui`` as a
+real subprocess to check what an operator sees: exit status, one line on stderr, no
+traceback. Database tests run on an SQLite file and, when PDP_TEST_POSTGRES_URL is set,
+on a fresh PostgreSQL database made for the test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from pdp_tui import cli, db
+from pdp_tui.domain import DEMO_ACCOUNTS, DEMO_STORES, SYSTEM, utcnow
+from pdp_tui.services import codes, demo, search, text
+from pdp_tui.services.plans import add_months
+
+POSTGRES_ENV = "PDP_TEST_POSTGRES_URL"
+PASSWORD = "password-lunga-1"
+HEAVY = ("peewee", "psycopg", "argon2", "pdp_tui.services", "pdp_tui.db", "pdp_tui.models")
+
+
+# --- fixtures -----------------------------------------------------------------------
+
+
+def _release_connections() -> None:
+    current = db.database.obj
+    if current is None:
+        return
+    if hasattr(current, "close_all"):
+        current.close_all()
+    elif not current.is_closed():
+        current.close()
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict[str, str]:
+    """Environment for a subprocess: the developer's HOME, config and PDP_* kept out."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
+    home = tmp_path / "home"
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param(
+            "postgres",
+            id="postgres",
+            marks=[
+                pytest.mark.postgres,
+                pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"no {POSTGRES_ENV}"),
+            ],
+        ),
+    ]
+)
+def cli_db_url(request, tmp_path) -> Iterator[str]:
+    """An empty database (not migrated): an SQLite file or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/cli.sqlite3"
+        _release_connections()
+        return
+    import psycopg
+
+    server = os.environ[POSTGRES_ENV]
+    name = f"pdp_cli_{uuid.uuid4().hex}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(server)._replace(path="/" + name))
+    finally:
+        _release_connections()
+        with psycopg.connect(server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(cli_db_url, capsys, monkeypatch) -> Run:
+    """``run("store", "list", stdin="...")`` -> (exit status, stdout, stderr), in-process."""
+
+    def call(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        code = cli.main(["--db", cli_db_url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return call
+
+
+def _subprocess(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pdp_tui", *args],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _assert_one_line_error(result_code: int, err: str, fragment: str) -> None:
+    assert result_code != 0
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("pdp-tui: ")
+    assert fragment in lines[0]
+
+
+# --- stores, users, migrate ---------------------------------------------------------
+
+
+def test_migrate_reports_what_it_applied(run):
+    code, out, _ = run("migrate")
+    assert code == 0
+    assert "Migrazioni applicate: 0001_initial" in out
+    code, out, _ = run("migrate")
+    assert code == 0
+    assert "Nessuna migrazione da applicare" in out
+
+
+def test_store_add_list_and_duplicate(run):
+    assert run("store", "add", "mi01", "Milano Centro")[0] == 0
+    assert run("store", "add", "RM01", "Roma Eur")[0] == 0
+    code, out, _ = run("store", "list")
+    assert code == 0
+    assert [line.split(None, 1) for line in out.splitlines()[1:]] == [
+        ["MI01", "Milano Centro"],
+        ["RM01", "Roma Eur"],
+    ]
+    code, _, err = run("store", "add", "MI01", "Altro")
+    _assert_one_line_error(code, err, "Il negozio MI01 esiste già.")
+
+
+def _user_rows(out: str) -> dict[str, list[str]]:
+    header, *rows = out.splitlines()
+    starts = [header.index(h) for h in ("utente", "ruolo", "negozio", "stato", "cambio")]
+    table = {}
+    for row in rows:
+        cells = [row[a:b].strip() for a, b in zip(starts, [*starts[1:], None], strict=True)]
+        table[cells[0]] = cells[1:]
+    return table
+
+
+def test_user_add_with_password_stdin_must_change_password(run):
+    assert run("store", "add", "MI01", "Milano Centro")[0] == 0
+    code, out, err = run(
+        "user", "add", "Mario.Rossi", "--role", "staff", "--store", "mi01",
+        "--name", "Mario Rossi", "--password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "mario.rossi" in out
+    code, out, _ = run("user", "add", "capo", "--role", "admin", "--password-stdin", stdin=PASSWORD)
+    assert code == 0
+
+    from pdp_tui.models import User
+    from pdp_tui.services import auth
+
+    user = User.get(User.username == "mario.rossi")
+    assert user.must_change_password is True
+    assert auth.verify_password(auth.actor_for(user), PASSWORD)
+
+    code, out, _ = run("user", "list")
+    assert code == 0
+    rows = _user_rows(out)
+    assert rows["mario.rossi"][:3] == ["addetto vendite", "MI01", "attivo"]
+    assert rows["mario.rossi"][3].startswith("richiesto")
+    assert rows["capo"][:3] == ["amministratore", "-", "attivo"]
+
+
+def test_user_add_refusals(run):
+    run("migrate")
+    code, _, err = run(
+        "user", "add", "luigi", "--role", "staff", "--password-stdin", stdin=PASSWORD
+    )
+    _assert_one_line_error(code, err, "Un addetto vendite deve appartenere a un negozio.")
+    code, _, err = run("user", "add", "ab", "--role", "admin", "--password-stdin", stdin="corta")
+    _assert_one_line_error(code, err, "Nome utente")
+    assert "almeno 10 caratteri" in err  # every field's message, on the one line
+    code, _, err = run("user", "add", "luigi", "--role", "boss", "--password-stdin")
+    assert code == 2
+    _assert_one_line_error(code, err, "scelta non valida")
+    code, _, err = run("user", "add", "luigi", "--role", "admin", "--password-stdin", stdin="")
+    _assert_one_line_error(code, err, "nessuna password")
+
+
+def test_user_add_prompts_twice(run, monkeypatch):
+    run("migrate")
+    answers = iter(["password-lunga-1", "password-lunga-2"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code, _, err = run("user", "add", "luigi", "--role", "support")
+    _assert_one_line_error(code, err, "le due password non coincidono")
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
+    assert run("user", "add", "luigi", "--role", "support")[0] == 0
+
+
+def test_user_passwd_disable_enable_unlock(run):
+    run("store", "add", "MI01", "Milano Centro")
+    run("user", "add", "mario", "--role", "staff", "--store", "MI01", "--password-stdin",
+        stdin=PASSWORD)  # fmt: skip
+
+    from pdp_tui.models import User
+    from pdp_tui.services import auth
+
+    User.update(locked_until=utcnow() + dt.timedelta(minutes=10), failed_logins=0).where(
+        User.username == "mario"
+    ).execute()
+    assert _user_rows(run("user", "list")[1])["mario"][2] == "bloccato"
+    assert run("user", "unlock", "mario")[0] == 0
+    assert _user_rows(run("user", "list")[1])["mario"][2] == "attivo"
+
+    assert run("user", "disable", "mario")[0] == 0
+    assert _user_rows(run("user", "list")[1])["mario"][2] == "disattivato"
+    assert run("user", "enable", "MARIO")[0] == 0
+    assert _user_rows(run("user", "list")[1])["mario"][2] == "attivo"
+
+    User.update(must_change_password=False).where(User.username == "mario").execute()
+    code, _, err = run("user", "passwd", "mario", "--password-stdin", stdin="nuova-password-9\n")
+    assert code == 0, err
+    user = User.get(User.username == "mario")
+    assert user.must_change_password is True
+    assert auth.verify_password(auth.actor_for(user), "nuova-password-9")
+
+    code, _, err = run("user", "passwd", "nessuno", "--password-stdin", stdin=PASSWORD)
+    _assert_one_line_error(code, err, "Utente nessuno inesistente.")
+    code, _, err = run("user", "disable", "nessuno")
+    _assert_one_line_error(code, err, "inesistente")
+
+
+def test_ctrl_c_exits_130(run, monkeypatch):
+    run("migrate")
+
+    def interrupted(prompt=""):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("getpass.getpass", interrupted)
+    code, _, err = run("user", "add", "luigi", "--role", "support")
+    assert code == 130
+    assert err.strip() == "pdp-tui: interrotto."
+
+
+def test_bad_setting_is_one_line(run, monkeypatch):
+    monkeypatch.setenv("PDP_IDLE_LOCK_MINUTES", "presto")
+    code, _, err = run("store", "list")
+    _assert_one_line_error(code, err, "impostazioni non valide")
+
+
+# --- what an operator sees: real subprocesses ---------------------------------------
+
+
+def test_subprocess_errors_are_one_line_without_traceback(cli_db_url, cli_env):
+    env = {**cli_env, "PDP_DATABASE_URL": cli_db_url}
+    ok = _subprocess(env, "store", "add", "MI01", "Milano Centro")
+    assert ok.returncode == 0, ok.stderr
+    assert "MI01" in _subprocess(env, "store", "list").stdout
+
+    duplicate = _subprocess(env, "store", "add", "MI01", "Milano Centro")
+    _assert_one_line_error(duplicate.returncode, duplicate.stderr, "esiste già")
+
+    staff = _subprocess(env, "user", "add", "luigi", "--role", "staff", "--password-stdin",
+                        stdin=PASSWORD)  # fmt: skip
+    _assert_one_line_error(staff.returncode, staff.stderr, "deve appartenere a un negozio")
+
+
+def test_subprocess_unusable_databases(cli_env):
+    cases = [
+        ("postgresql://postgres@127.0.0.1:1/nessuno", "database non raggiungibile"),
+        ("mysql://localhost/pdp", "indirizzo del database non valido"),
+        ("sqlite:///:memory:", "indirizzo del database non valido"),
+    ]
+    for url, fragment in cases:
+        result = _subprocess(cli_env, "--db", url, "store", "list")
+        assert result.returncode == 1
+        _assert_one_line_error(result.returncode, result.stderr, fragment)
+    usage = _subprocess(cli_env, "store")
+    assert usage.returncode == 2
+    _assert_one_line_error(usage.returncode, usage.stderr, "mancano argomenti obbligatori")
+
+
+# --- the app entry points (the real app replaced by a recorder) ---------------------
+
+_FAKE_APP = textwrap.dedent(
+    """
+    import json, sys, types
+    HEAVY = {heavy!r}
+
+    class PdpApp:
+        def __init__(self, settings, demo_accounts=()):
+            self.record = {{
+                "url": settings.resolved_database_url,
+                "demo_accounts": [a.username for a in demo_accounts],
+                "heavy": sorted(
+                    m for m in sys.modules if any(m == h or m.startswith(h + ".") for h in HEAVY)
+                ),
+            }}
+
+        def run(self):
+            print("APP " + json.dumps(self.record))
+
+    tui = types.ModuleType("pdp_tui.tui")
+    tui.__path__ = []
+    app = types.ModuleType("pdp_tui.tui.app")
+    app.PdpApp = PdpApp
+    sys.modules.update({{"pdp_tui.tui": tui, "pdp_tui.tui.app": app}})
+    from pdp_tui import cli
+    raise SystemExit(cli.main(sys.argv[1:]))
+    """
+).format(heavy=HEAVY)
+
+
+def _fake_app(env: dict[str, str], *args: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", _FAKE_APP, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x.startswith("APP "))
+    return json.loads(line[4:])
+
+
+def test_plain_app_starts_without_importing_the_database_layer(cli_env, tmp_path):
+    url = f"sqlite:///{tmp_path}/app.sqlite3"
+    record = _fake_app(cli_env, "--db", url)
+    assert record == {"url": url, "demo_accounts": [], "heavy": []}
+    assert not (tmp_path / "app.sqlite3").exists()  # the app opens it, in a worker
+
+
+def test_demo_flag_prepares_a_separate_database_once(cli_env, tmp_path):
+    record = _fake_app(cli_env, "--demo")
+    path = Path(cli_env["XDG_DATA_HOME"]) / "pdp-tui" / "demo.sqlite3"
+    assert record["url"] == f"sqlite:///{path}"
+    assert record["demo_accounts"] == [a.username for a in DEMO_ACCOUNTS]
+    db.open_database(record["url"])
+    with db.session():
+        from pdp_tui.models import Plan
+
+        assert Plan.select().count() == demo.DEFAULT_CONTRACTS
+        assert demo.is_demo_ready()
+    _release_connections()
+    _fake_app(cli_env, "--demo")  # a second start reuses it
+    db.open_database(record["url"])
+    with db.session():
+        assert Plan.select().count() == demo.DEFAULT_CONTRACTS
+    _release_connections()
+
+
+# --- the demo fill ------------------------------------------------------------------
+
+
+def _plans() -> list:
+    from pdp_tui.models import Plan, Store, User
+
+    return list(
+        Plan.select(Plan, Store, User)
+        .join(Store, on=(Plan.store == Store.id))
+        .switch(Plan)
+        .join(User, on=(Plan.created_by == User.id))
+        .order_by(Plan.id)
+    )
+
+
+def test_demo_fills_realistic_searchable_plans_and_runs_twice(run):
+    code, out, err = run("demo", "--contracts", "2000")
+    assert code == 0, err
+    for account in DEMO_ACCOUNTS:
+        assert account.username in out and account.password in out
+    assert "Piani creati: 2.000" in out
+
+    from pdp_tui.models import Store, User
+    from pdp_tui.services import auth
+
+    assert {s.code for s in Store.select()} >= {code for code, _ in DEMO_STORES}
+    for account in DEMO_ACCOUNTS:
+        user = User.get(User.username == account.username)
+        assert user.must_change_password is False
+        assert auth.verify_password(auth.actor_for(user), account.password)
+
+    plans = _plans()
+    assert len(plans) == 2000
+    assert len({p.activation_code for p in plans}) == 2000
+    assert len({p.contract_number for p in plans}) == 2000
+    now = utcnow()
+    for p in plans:
+        assert codes.parse_code(p.activation_code) == p.activation_code
+        assert p.name_key == text.name_key(p.last_name, p.first_name)
+        assert p.valid_until == add_months(p.created_at.date(), 60)
+        assert now - dt.timedelta(days=740) < p.created_at < now
+        assert p.contract_number == f"PDP-{p.created_at.year}-{p.contract_number[-6:]}"
+        assert p.created_by.role == "staff" and p.created_by.store_id == p.store_id
+    assert {p.store.code for p in plans} == {code for code, _ in DEMO_STORES}
+    assert any("'" in p.last_name for p in plans)
+    assert any(not p.last_name.isascii() or not p.first_name.isascii() for p in plans)
+
+    # Searchable like any registered plan: by number, by accent- and case-free name.
+    target = next(p for p in plans if "'" in p.last_name)
+    page = search.search_plans(SYSTEM, text.fold(target.last_name).upper())
+    assert page.rows and all(r.last_name == target.last_name for r in page.rows)
+    page = search.search_plans(SYSTEM, target.contract_number.lower())
+    assert [r.id for r in page.rows] == [target.id]
+
+    code, out, err = run("demo", "--contracts", "300")
+    assert code == 0, err
+    assert "già presente" in out
+    again = _plans()
+    assert len(again) == 2300
+    assert len({p.activation_code for p in again}) == 2300
+    sequences = sorted(int(p.contract_number.rsplit("-", 1)[1]) for p in again)
+    assert sequences == list(range(1, 2301))
+
+
+def _index_definitions() -> dict[str, str]:
+    if db.is_postgres():
+        rows = db.database.execute_sql(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'plan'"
+        )
+    else:
+        rows = db.database.execute_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'plan'"
+        )
+    return dict(rows.fetchall())
+
+
+def test_index_rebuild_restores_the_same_indexes_even_on_failure(run, monkeypatch):
+    run("migrate")
+    demo.ensure_demo_stores(SYSTEM)
+    demo.ensure_demo_accounts(SYSTEM)
+    before = _index_definitions()
+    assert len(before) >= 10
+
+    # A failure half-way: no plan kept, every index back as it was.
+    original = demo._RowFactory._chunk
+    calls = []
+
+    def failing_chunk(self, start, n):
+        calls.append(start)
+        if len(calls) == 2:
+            raise RuntimeError("boom")
+        return original(self, start, n)
+
+    monkeypatch.setattr(demo._RowFactory, "_chunk", failing_chunk)
+    with pytest.raises(RuntimeError):
+        demo.fill_plans(SYSTEM, 3000, chunk_size=1000, rebuild_indexes=True)
+    assert _index_definitions() == before
+    from pdp_tui.models import Plan
+
+    assert Plan.select().count() == 0
+    monkeypatch.setattr(demo._RowFactory, "_chunk", original)
+
+    # A repeated activation code: the unique index refuses it, the code is redrawn.
+    demo.fill_plans(SYSTEM, 1500, rebuild_indexes=False)
+    taken = Plan.select(Plan.activation_code).order_by(Plan.id).first().activation_code
+    real_unique_codes = demo._unique_codes
+
+    def repeat_once(n):
+        monkeypatch.setattr(demo, "_unique_codes", real_unique_codes)
+        return [taken, *real_unique_codes(n - 1)]
+
+    violations = []
+    real_is_unique_violation = demo._is_unique_violation
+
+    def spy(exc):
+        violations.append(exc)
+        return real_is_unique_violation(exc)
+
+    monkeypatch.setattr(demo, "_is_unique_violation", spy)
+    monkeypatch.setattr(demo, "_unique_codes", repeat_once)
+    added, _, _, rebuilt = demo.fill_plans(SYSTEM, 1500, rebuild_indexes=True)
+    assert rebuilt and added == 1500
+    assert len(violations) == 1
+    assert _index_definitions() == before
+    # ... and with the indexes in place, the chunk is retried with new codes.
+    monkeypatch.setattr(demo, "_unique_codes", repeat_once)
+    added, _, _, rebuilt = demo.fill_plans(SYSTEM, 500, rebuild_indexes=False)
+    assert added == 500 and not rebuilt
+    assert len(violations) == 2
+    all_codes = [p.activation_code for p in Plan.select(Plan.activation_code)]
+    assert len(all_codes) == 3500 == len(set(all_codes))
+    assert all(codes.parse_code(c) == c for c in all_codes)
