@@ -75,3 +75,16 @@ def quick_keys(monkeypatch) -> None:
 
     monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 1 / 200)
     monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 1 / 200 / 20)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Callable[[], dt.datetime]:
+    """Each plan registered in the test is stamped one minute after the previous one,
+    from FIXED_NOW: the list's order is then known, and its dates do not change."""
+    ticks = iter(range(1_000_000))
+
+    def now() -> dt.datetime:
+        return FIXED_NOW + dt.timedelta(minutes=next(ticks))
+
+    monkeypatch.setattr("pdp_tui.services.plans.utcnow", now)
+    return now

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+import unicodedata
 from collections.abc import Callable
 
-from textual.app import App, _character_to_key
+from textual import events
+from textual.app import App, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
@@ -22,10 +24,29 @@ def key_names(text: str) -> list[str]:
     return [_character_to_key(ch) for ch in text]
 
 
+def _pilot_types(ch: str) -> bool:
+    """Whether ``pilot.press`` turns the key name of ``ch`` back into ``ch``."""
+    key = _character_to_key(ch)
+    try:
+        return unicodedata.lookup(_get_unicode_name_from_key(key)) == ch
+    except KeyError:
+        return key == ch
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
-    """Type ``text`` one key at a time into whatever has the focus."""
-    if text:
-        await pilot.press(*key_names(text))
+    """Type ``text`` one key at a time into whatever has the focus.
+
+    Characters the Pilot cannot name (e.g. the typographic apostrophe) are sent as the
+    key event a terminal sends for them: the key name with the character.
+    """
+    for ch in text:
+        if _pilot_types(ch):
+            await pilot.press(_character_to_key(ch))
+        else:
+            event = events.Key(_character_to_key(ch), ch)
+            event.set_sender(pilot.app)
+            pilot.app._driver.send_message(event)
+            await pilot.pause()
 
 
 async def settle(pilot: Pilot, timeout: float = 5.0) -> None:

@@ -242,7 +242,7 @@ async def test_next_plan_clears_the_customer_keeps_the_covering(
         assert app.focused is app.screen.query_one("#contract_number")
         assert not panel(app).display
         assert form_message(app) == ""
-        assert first_code.replace("", " ").strip() not in flat(region_text(app, app.screen))
+        assert " ".join(codes.format_code(first_code)) not in flat(region_text(app, app.screen))
         if not then_register:
             return
 
