@@ -103,8 +103,10 @@ def sqlite_db(contracts: int, name: str | None = None) -> str:
         part = path.with_name(path.name + ".part")
         for leftover in CACHE.glob(part.name + "*"):
             leftover.unlink()
-        _run([*pdp_tui_argv(), "demo", "--contracts", str(contracts), "--db", f"sqlite:///{part}"],
-             stdout=subprocess.DEVNULL)
+        _run(
+            [*pdp_tui_argv(), "demo", "--contracts", str(contracts), "--db", f"sqlite:///{part}"],
+            stdout=subprocess.DEVNULL,
+        )
         part.rename(path)
     return f"sqlite:///{path}"
 
@@ -121,7 +123,9 @@ def postgres_db(contracts: int = MILLION, url: str = POSTGRES_URL) -> str | None
     base, _, name = url.rpartition("/")
     try:
         with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
@@ -131,8 +135,10 @@ def postgres_db(contracts: int = MILLION, url: str = POSTGRES_URL) -> str | None
         has_table = conn.execute("SELECT to_regclass('plan')").fetchone()[0]
         count = conn.execute("SELECT count(*) FROM plan").fetchone()[0] if has_table else 0
     if count < contracts:
-        _run([*pdp_tui_argv(), "demo", "--contracts", str(contracts - count), "--db", url],
-             stdout=subprocess.DEVNULL)
+        _run(
+            [*pdp_tui_argv(), "demo", "--contracts", str(contracts - count), "--db", url],
+            stdout=subprocess.DEVNULL,
+        )
     return url
 
 
@@ -338,3 +344,71 @@ def alternate(*names: str, runs: int) -> Iterable[str]:
     """a, b, a, b, …: side by side in the same run, so that machine noise hits both."""
     for _ in range(runs):
         yield from names
+
+
+# --- the real app under Pilot (in this process) -------------------------------------------
+
+
+def make_app(url: str):
+    """PdpApp on ``url`` with default settings (no config file, no PDP_* variables)."""
+    os.environ["PDP_CONFIG"] = str(CACHE / "no-config.toml")
+    for var in [v for v in os.environ if v.startswith("PDP_") and v != "PDP_CONFIG"]:
+        del os.environ[var]
+    from pdp_tui import config
+    from pdp_tui.tui.app import PdpApp
+
+    settings = config.use(config.load_settings(database_url=url))
+    return PdpApp(settings)
+
+
+class FrameClock:
+    """When the app sent each frame to the terminal.
+
+    Wraps ``App._display``; under Pilot (headless) it also turns the update into the
+    terminal's bytes, as a real driver would, so that the cost is counted.
+    """
+
+    def __init__(self, app) -> None:
+        self.frames: list[float] = []
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            original(screen, renderable)
+            if renderable is None:
+                return
+            if app.is_headless and hasattr(renderable, "render_segments"):
+                renderable.render_segments(app.console)
+            self.frames.append(time.perf_counter())
+
+        app._display = display
+
+    def first_after(self, moment: float) -> float | None:
+        """The first frame sent at or after ``moment``."""
+        import bisect
+
+        index = bisect.bisect_left(self.frames, moment)
+        return self.frames[index] if index < len(self.frames) else None
+
+
+async def wait_until(predicate, timeout: float = 30.0, step: float = 0.0005) -> None:
+    import asyncio
+
+    deadline = time.perf_counter() + timeout
+    while not predicate():
+        if time.perf_counter() > deadline:
+            raise TimeoutError(getattr(predicate, "__doc__", None) or "condition not met")
+        await asyncio.sleep(step)
+
+
+async def pilot_login(pilot, user: tuple[str, str]) -> None:
+    """Type the credentials on the login screen and wait for the user's first screen."""
+    from textual.widgets import Input
+
+    app = pilot.app
+    await wait_until(lambda: app.screen.query("#username"))
+    app.screen.query_one("#username", Input).value = user[0]
+    app.screen.query_one("#password", Input).value = user[1]
+    app.screen.query_one("#password", Input).focus()
+    await pilot.press("enter")
+    await wait_until(lambda: app.actor is not None, timeout=60)
+    await pilot.pause()
