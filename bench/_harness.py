@@ -13,6 +13,7 @@ import pty
 import re
 import select
 import shlex
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -21,7 +22,8 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,16 +144,36 @@ def postgres_db(contracts: int = MILLION, url: str = POSTGRES_URL) -> str | None
     return url
 
 
-def delete_plans_with_prefix(url: str, prefix: str) -> None:
-    """Remove the plans a bench registered, so that the cached database stays as filled."""
-    if url.startswith("sqlite"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
-            conn.execute("DELETE FROM plan WHERE contract_number LIKE ?", (prefix + "%",))
-    else:
-        import psycopg
+@contextmanager
+def scratch_copy(url: str) -> Iterator[str]:
+    """A throwaway copy of a cached database, for benchmarks that register plans.
 
-        with psycopg.connect(url, autocommit=True) as conn:
-            conn.execute("DELETE FROM plan WHERE contract_number LIKE %s", (prefix + "%",))
+    Plans are never deleted (a trigger refuses it), so the cached databases stay as filled
+    only if what a benchmark writes goes to a copy: a file copy for SQLite, a database made
+    from the cached one as a template for PostgreSQL.
+    """
+    if url.startswith("sqlite"):
+        source = Path(url.removeprefix("sqlite:///"))
+        copy = source.with_name("scratch-" + source.name)
+        shutil.copyfile(source, copy)
+        try:
+            yield f"sqlite:///{copy}"
+        finally:
+            for leftover in copy.parent.glob(copy.name + "*"):
+                leftover.unlink()
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    scratch = f"{name}_scratch"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{name}"')
+    try:
+        yield f"{base}/{scratch}"
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
 
 # --- a real process in a pseudo-terminal ----------------------------------------------
