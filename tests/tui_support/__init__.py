@@ -1,0 +1,1 @@
+"""Pilot and snapshot tests of support's screens, corrections, the idle lock and passwords."""
