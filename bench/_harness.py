@@ -321,8 +321,12 @@ class PtyProcess:
 
     def peak_rss_kib(self) -> int:
         """VmHWM of the process: its peak resident set size."""
+        return self.memory_kib()["VmHWM"]
+
+    def memory_kib(self) -> dict[str, int]:
+        """VmHWM (peak) and VmRSS (now) of the process, in KiB."""
         status = Path(f"/proc/{self.pid}/status").read_text()
-        return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+        return {k: int(v) for k, v in re.findall(r"(VmHWM|VmRSS):\s+(\d+) kB", status)}
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -355,9 +359,13 @@ def bare_app_argv() -> list[str]:
 BARE_MARKER = "Accesso"  # bare_app.py shows it as the Input's placeholder
 
 
-def login_keys(proc: PtyProcess, user: tuple[str, str]) -> None:
+def login_keys(proc: PtyProcess, user: tuple[str, str], pause: float = 0.3) -> None:
+    """Type the credentials. Enter moves the focus by a message handled after the keys that
+    already arrived, so keys sent in the same burst would still land in the first field: wait.
+    """
     proc.send(user[0])
     proc.press("enter")
+    proc.drain(pause, limit=pause * 3)
     proc.send(user[1])
     proc.press("enter")
 
