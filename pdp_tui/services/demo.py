@@ -19,6 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -239,7 +240,12 @@ def _next_sequence() -> int:
 
 @dataclass
 class _RowFactory:
-    """Makes plan rows in chronological order, ``chunk`` at a time."""
+    """Makes plan rows in chronological order, ``chunk`` at a time.
+
+    The plans are spread evenly over the opening hours of the HISTORY_DAYS days before
+    ``end_day``, so contract numbers follow registration order and carry its year.
+    Everything that repeats (name keys, dates, validity, times of day) is computed once.
+    """
 
     count: int
     first_sequence: int
@@ -251,8 +257,42 @@ class _RowFactory:
     as_text: bool = False  # every value a str (PostgreSQL COPY)
     first_number: str | None = None
     last_number: str | None = None
-    _keys: dict[tuple[str, str], str] = field(default_factory=dict)
-    _valid: dict[tuple[dt.date, int], str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # (first, last, name_key) for every pair of names: 13k name_key calls, not 1M.
+        self._people = [
+            (first, last, name_key(last, first)) for last in LAST_NAMES for first in FIRST_NAMES
+        ]
+        convert = str if self.as_text else (lambda x: x)
+        self._registrars = [(convert(s), convert(u)) for s, u in self.registrars]
+        # (covering id, protection id, validity months) with the product of their weights.
+        self._products = [
+            (convert(c), convert(p), months)
+            for c, _ in self.coverings
+            for p, _, months in self.protections
+        ]
+        self._product_weights = [
+            cw * pw for _, cw in self.coverings for _, pw, _ in self.protections
+        ]
+        self._first_day = self.end_day - dt.timedelta(days=HISTORY_DAYS)
+        self._days: dict[int, tuple[str, str, dict[int, str]]] = {}
+        opening = int(OPENING_UTC.total_seconds())
+        self._clock = [
+            f"{(opening + s) // 3600:02d}:{(opening + s) // 60 % 60:02d}:{s % 60:02d}"
+            for s in range(OPEN_SECONDS)
+        ]
+
+    def _day(self, index: int) -> tuple[str, str, dict[int, str]]:
+        """(ISO date, year, {validity months: ISO valid_until}) of day ``index``."""
+        info = self._days.get(index)
+        if info is None:
+            day = self._first_day + dt.timedelta(days=index)
+            valid = {
+                months: add_months(day, months).isoformat()
+                for months in {m for _, _, m in self.protections}
+            }
+            info = self._days[index] = (day.isoformat(), str(day.year), valid)
+        return info
 
     def chunks(self, size: int) -> Iterator[list[tuple]]:
         for start in range(0, self.count, size):
@@ -264,52 +304,47 @@ class _RowFactory:
 
     def _chunk(self, start: int, n: int) -> list[tuple]:
         rng = self.rng
-        firsts = rng.choices(FIRST_NAMES, k=n)
-        lasts = rng.choices(LAST_NAMES, k=n)
-        registrars = rng.choices(self.registrars, k=n)
-        covering_ids = rng.choices(
-            [c for c, _ in self.coverings], weights=[w for _, w in self.coverings], k=n
-        )
-        protections = rng.choices(
-            [(p, m) for p, _, m in self.protections],
-            weights=[w for _, w, _ in self.protections],
-            k=n,
-        )
+        people = rng.choices(self._people, k=n)
+        registrars = rng.choices(self._registrars, k=n)
+        products = rng.choices(self._products, weights=self._product_weights, k=n)
         codes = _unique_codes(n)
-        # Spread the plans evenly over the opening hours of the past HISTORY_DAYS days.
         step = HISTORY_DAYS * OPEN_SECONDS / self.count
-        first_day = dt.datetime.combine(self.end_day, dt.time()) - dt.timedelta(days=HISTORY_DAYS)
-        keys, valid, text = self._keys, self._valid, self.as_text
+        clock, day_info, random_ = self._clock, self._day, rng.random
+        sequence = self.first_sequence + start
         rows = []
-        random_ = rng.random
+        append = rows.append
+        current_day, info = -1, ("", "", {})
         for i in range(n):
             offset = (start + i + random_()) * step
-            day, second = divmod(offset, OPEN_SECONDS)
-            created = first_day + dt.timedelta(days=day) + OPENING_UTC
-            created += dt.timedelta(seconds=second)
-            first, last = firsts[i], lasts[i]
-            key = keys.get((last, first))
-            if key is None:
-                key = keys[(last, first)] = name_key(last, first)
-            protection_id, months = protections[i]
-            date = created.date()
-            until = valid.get((date, months))
-            if until is None:
-                until = valid[(date, months)] = add_months(date, months).isoformat()
+            day = int(offset // OPEN_SECONDS)
+            second = offset - day * OPEN_SECONDS
+            whole = int(second)
+            if day != current_day:
+                current_day, info = day, day_info(day)
+            date, year, valid = info
+            first, last, key = people[i]
+            covering_id, protection_id, months = products[i]
             store_id, user_id = registrars[i]
-            number = f"{CONTRACT_PREFIX}-{created.year}-{self.first_sequence + start + i:06d}"
-            stamp = created.isoformat(" ", "microseconds")
-            if text:
-                rows.append(
-                    (number, first, last, key, str(covering_ids[i]), str(protection_id),
-                     codes[i], str(store_id), str(user_id), stamp, until, "active")
-                )  # fmt: skip
-            else:
-                rows.append(
-                    (number, first, last, key, covering_ids[i], protection_id,
-                     codes[i], store_id, user_id, stamp, until, "active")
-                )  # fmt: skip
+            append(
+                (f"{CONTRACT_PREFIX}-{year}-{sequence + i:06d}", first, last, key,
+                 covering_id, protection_id, codes[i], store_id, user_id,
+                 f"{date} {clock[whole]}.{int((second - whole) * 1e6):06d}",
+                 valid[months], "active")
+            )  # fmt: skip
         return rows
+
+
+def _ahead(chunks: Iterator[list[tuple]]) -> Iterator[list[tuple]]:
+    """The same chunks, each made in a helper thread while the previous one is written.
+
+    Writing spends most of its time in the driver or the server, without the GIL, so
+    on two cores making and writing overlap.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdp-demo-rows") as pool:
+        pending = pool.submit(next, chunks, None)
+        while (rows := pending.result()) is not None:
+            pending = pool.submit(next, chunks, None)
+            yield rows
 
 
 def _unique_codes(n: int) -> list[str]:
@@ -502,7 +537,7 @@ def fill_plans(
             done = 0
             progress("plans", 0, count)
             with _writer(postgres, free=bool(indexes) or not _has_unique_index()) as write:
-                for rows in factory.chunks(chunk_size):
+                for rows in _ahead(factory.chunks(chunk_size)):
                     write(rows)
                     done += len(rows)
                     progress("plans", done, count)
