@@ -5,7 +5,9 @@ Plans are written in bulk, below the ORM: ``executemany`` on the raw sqlite3 con
 secondary indexes are dropped first and rebuilt from their own definitions afterwards
 (a sort is much cheaper than a million random index inserts). The DDL is part of the
 transaction, so a failure or an interrupt rolls the indexes back with the rows; a final
-check recreates any index that is still missing.
+check recreates any index that is still missing. While that transaction runs, PostgreSQL
+keeps other sessions out of the plan table: fill a database nobody is using.
+Rows are made in a helper thread while the previous chunk is written.
 
 Plans made here are demo data: they carry no audit events and never pass through
 ``plans.register_plan``, but they obey the same invariants (unique contract numbers and
