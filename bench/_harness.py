@@ -29,9 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("PDP_BENCH_CACHE", "/tmp/pdp-bench"))
-POSTGRES_URL = os.environ.get(
-    "PDP_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/pdp_bench"
+# As in demo_fill.py: PDP_BENCH_POSTGRES_URL is the server's admin connection; the cached
+# database with a million plans is pdp_bench on that server.
+POSTGRES_ADMIN_URL = os.environ.get(
+    "PDP_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
+POSTGRES_URL = POSTGRES_ADMIN_URL.rpartition("/")[0] + "/pdp_bench"
 MILLION = 1_000_000
 COLS, ROWS = 80, 24
 
