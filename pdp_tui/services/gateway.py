@@ -32,7 +32,9 @@ def call(fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     except DatabaseError as exc:
         log.exception("database error in %s", getattr(fn, "__name__", fn))
         _discard_connection()
-        raise DatabaseUnavailable("Errore del database. Riprova; se persiste, avvisa l'assistenza.") from exc
+        raise DatabaseUnavailable(
+            "Errore del database. Riprova; se persiste, avvisa l'assistenza."
+        ) from exc
 
 
 def _discard_connection() -> None:

@@ -64,7 +64,7 @@ def clean_contract_number(value: str | None, pattern: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form used for searching: 'Nicolò  D’Amico' -> 'nicolo d'amico'."""
+    """Case- and accent-insensitive search form: 'Nicolò  D’Amico' -> 'nicolo d'amico'."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())
