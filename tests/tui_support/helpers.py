@@ -53,14 +53,25 @@ def region_text(app: App, widget: Widget) -> str:
     return "\n".join(line[region.x : region.x + region.width].rstrip() for line in lines)
 
 
+def find(app: App, selector: str) -> Widget | None:
+    """The widget ``selector`` of the screen in front, or None (not there, not composed yet)."""
+    matches = app.screen.query(selector)
+    return matches.first() if matches else None
+
+
 def shown(app: App, selector: str) -> str:
     """The flattened text drawn by the widget ``selector`` of the screen in front."""
-    widget = app.screen.query_one(selector)
-    return flat(region_text(app, widget)) if widget.display else ""
+    widget = find(app, selector)
+    return flat(region_text(app, widget)) if widget is not None and widget.display else ""
 
 
 def input_value(app: App, selector: str) -> str:
     return app.screen.query_one(selector, Input).value
+
+
+def focused_id(app: App) -> str | None:
+    """The id of the focused widget (safe while a screen is still being composed)."""
+    return getattr(app.focused, "id", None)
 
 
 def screen_name(app: App) -> str:
@@ -124,7 +135,10 @@ async def login_staff(pilot: Pilot, username: str = "vendite.mi") -> None:
     await login(pilot, username)
     await wait_until(
         pilot,
-        lambda: screen_name(app) == "PlanEntryScreen" and app.screen.query_one("#covering").choices,
+        lambda: (
+            screen_name(app) == "PlanEntryScreen"
+            and getattr(find(app, "#covering"), "choices", None)
+        ),
         what="the plan form with its catalogue",
     )
 
@@ -134,7 +148,7 @@ async def open_detail(pilot: Pilot, contract_number: str) -> None:
     app = pilot.app
     await pilot.press("f3")
     await wait_until(pilot, lambda: screen_name(app) == "ContractListScreen")
-    await wait_until(pilot, lambda: app.focused is app.screen.query_one("#search"))
+    await wait_until(pilot, lambda: focused_id(app) == "search")
     await type_text(pilot, contract_number)
     await wait_until(
         pilot,

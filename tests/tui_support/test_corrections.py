@@ -8,6 +8,7 @@ from pdp_tui.domain import PlanStatus
 from pdp_tui.models import Plan, PlanChange
 
 from .helpers import (
+    find,
     input_value,
     login_staff,
     open_detail,
@@ -35,7 +36,7 @@ async def open_correction(pilot) -> None:
     await pilot.press("c")
     await wait_until(pilot, lambda: screen_name(app) == "CorrectionScreen")
     # The coverings arrive from a worker; the current one is selected.
-    await wait_until(pilot, lambda: app.screen.query_one("#covering").value is not None)
+    await wait_until(pilot, lambda: getattr(find(app, "#covering"), "value", None) is not None)
     assert app.focused is app.screen.query_one("#first_name")
 
 
