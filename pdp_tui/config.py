@@ -97,9 +97,6 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
     return settings
 
 
-
-
-
 _current: Settings | None = None
 
 

@@ -103,4 +103,3 @@ def schema_exists(db: Database | None = None) -> bool:
     db = db or database.obj
     with db.connection_context():
         return "plan" in db.get_tables()
-

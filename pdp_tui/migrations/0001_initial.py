@@ -42,8 +42,12 @@ TRIGGERS_POSTGRES = [
        FOR EACH ROW EXECUTE FUNCTION pdp_refuse_change()""",
 ]
 
-COVERINGS = [("tessuto", "Tessuto"), ("pelle", "Pelle"), ("ecopelle", "Ecopelle"),
-             ("microfibra", "Microfibra")]
+COVERINGS = [
+    ("tessuto", "Tessuto"),
+    ("pelle", "Pelle"),
+    ("ecopelle", "Ecopelle"),
+    ("microfibra", "Microfibra"),
+]
 PROTECTIONS = [("covering", "solo rivestimento"), ("covering_motion", "rivestimento + motion")]
 
 
@@ -153,8 +157,10 @@ def up(migrator, db):
         [{"code": c, "label": label, "sort_order": i} for i, (c, label) in enumerate(COVERINGS)]
     ).execute()
     Protection.insert_many(
-        [{"code": c, "label": label, "sort_order": i, "validity_months": 60}
-         for i, (c, label) in enumerate(PROTECTIONS)]
+        [
+            {"code": c, "label": label, "sort_order": i, "validity_months": 60}
+            for i, (c, label) in enumerate(PROTECTIONS)
+        ]
     ).execute()
 
 

@@ -99,8 +99,12 @@ def create_user(
                 password_hash=hash_password(password),
                 must_change_password=must_change_password,
             )
-            audit.record(audit.Kind.USER_CREATED, actor, target=name,
-                         detail={"role": role.value, "store": store.code if store else None})
+            audit.record(
+                audit.Kind.USER_CREATED,
+                actor,
+                target=name,
+                detail={"role": role.value, "store": store.code if store else None},
+            )
     except IntegrityError:
         raise ValidationError({"username": f"L'utente {name} esiste già."}) from None
     return _account(user, store.code if store else None, utcnow())

@@ -91,8 +91,9 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
         with database.atomic():
             if reason == "password":
                 _count_failure(user, now, settings)
-            audit.record(audit.Kind.LOGIN_FAILED, None, username=name, target=name,
-                         detail={"reason": reason})
+            audit.record(
+                audit.Kind.LOGIN_FAILED, None, username=name, target=name, detail={"reason": reason}
+            )
         raise AuthenticationFailed()
 
     with database.atomic():

@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import secrets
 
+from pdp_tui.services.errors import ServiceError
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 RANDOM_LENGTH = 11
 CODE_LENGTH = RANDOM_LENGTH + 1
@@ -86,7 +88,7 @@ def format_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
-class CodeFormatError(ValueError):
+class CodeFormatError(ServiceError, ValueError):
     """The text is not a well-formed activation code (mistyped). Message in Italian."""
 
 

@@ -18,9 +18,7 @@ class ValidationError(ServiceError):
 class DuplicateContract(ValidationError):
     def __init__(self, contract_number: str):
         self.contract_number = contract_number
-        super().__init__(
-            {"contract_number": f"Il contratto {contract_number} è già registrato."}
-        )
+        super().__init__({"contract_number": f"Il contratto {contract_number} è già registrato."})
 
 
 class PermissionDenied(ServiceError):
@@ -37,8 +35,9 @@ class AuthenticationFailed(ServiceError):
     """Wrong username or password, locked or disabled account: one message for all."""
 
     def __init__(self) -> None:
-        super().__init__("Accesso non riuscito: nome utente o password non validi, "
-                         "oppure account bloccato.")
+        super().__init__(
+            "Accesso non riuscito: nome utente o password non validi, oppure account bloccato."
+        )
 
 
 class DatabaseUnavailable(ServiceError):

@@ -61,9 +61,7 @@ def prepare(url: str, *, auto_migrate: bool) -> None:
             )
         if pending:
             if not auto_migrate:
-                raise DatabaseUnavailable(
-                    "Il database va aggiornato: esegui «pdp-tui migrate»."
-                )
+                raise DatabaseUnavailable("Il database va aggiornato: esegui «pdp-tui migrate».")
             db.migrate(database_obj)
     except db.DatabaseURLError as exc:
         raise DatabaseUnavailable(f"Indirizzo del database non valido: {exc}") from exc

@@ -118,8 +118,9 @@ def register_plan(
                     created_at=now,
                     valid_until=add_months(now.date(), protection_row.validity_months),
                 )
-                audit.record(audit.Kind.PLAN_REGISTERED, actor, target=number,
-                             detail={"plan_id": plan.id})
+                audit.record(
+                    audit.Kind.PLAN_REGISTERED, actor, target=number, detail={"plan_id": plan.id}
+                )
         except IntegrityError:
             # Another till registered the same contract meanwhile, or (astronomically
             # rarely) the random code was taken: tell the two apart.
@@ -172,8 +173,9 @@ def get_plan(actor: Actor, plan_id: int) -> PlanDetail:
     """
     plan = get_plan_unaudited(actor, plan_id)
     if actor.role is not Role.STAFF:
-        audit.record(audit.Kind.PLAN_VIEWED, actor, target=plan.contract_number,
-                     detail={"plan_id": plan.id})
+        audit.record(
+            audit.Kind.PLAN_VIEWED, actor, target=plan.contract_number, detail={"plan_id": plan.id}
+        )
     return plan
 
 
@@ -194,12 +196,17 @@ def verify_code(actor: Actor, text: str) -> PlanDetail:
     try:
         code = parse_code(text)
     except CodeFormatError as exc:
-        audit.record(audit.Kind.CODE_VERIFIED, actor, target=text[:40],
-                     detail={"result": "mistyped"})
+        audit.record(
+            audit.Kind.CODE_VERIFIED, actor, target=text[:40], detail={"result": "mistyped"}
+        )
         raise exc from None
     plan = scope(_detail_query().where(Plan.activation_code == code), actor).first()
-    audit.record(audit.Kind.CODE_VERIFIED, actor, target=code,
-                 detail={"result": "found" if plan else "unknown"})
+    audit.record(
+        audit.Kind.CODE_VERIFIED,
+        actor,
+        target=code,
+        detail={"result": "found" if plan else "unknown"},
+    )
     if plan is None:
         raise NotFound("Codice non trovato: nessun Piano ha questo codice di attivazione.")
     return _to_detail(plan)

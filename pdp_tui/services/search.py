@@ -116,8 +116,12 @@ def search_plans(
             ]
             rows.sort(key=lambda r: (r[6], r[0]), reverse=True)
         if actor.role is not Role.STAFF and cursor is None:
-            audit.record(audit.Kind.PLAN_SEARCHED, actor, target=text[:100],
-                         detail={"store_id": store_id} if store_id else None)
+            audit.record(
+                audit.Kind.PLAN_SEARCHED,
+                actor,
+                target=text[:100],
+                detail={"store_id": store_id} if store_id else None,
+            )
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = (rows[-1][6].isoformat(), rows[-1][0]) if more and rows else None

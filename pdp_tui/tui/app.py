@@ -31,6 +31,7 @@ def _styles_dir() -> Path:
 
 STYLES = _styles_dir()
 
+LOGIN_MODE = "accesso"
 # Each mode is one main screen with its own stack (the detail opens on top of the list).
 # mode -> (module, class); modules are imported on first use, after login.
 SCREENS: dict[str, tuple[str, str]] = {
@@ -122,7 +123,8 @@ class PdpApp(App[None]):
     # --- session --------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(LoginScreen(self.demo_accounts))
+        self.add_mode(LOGIN_MODE, lambda: LoginScreen(self.demo_accounts))
+        self.switch_mode(LOGIN_MODE)
         self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
         idle_seconds = self.settings.idle_lock_minutes * 60
         if idle_seconds > 0:
@@ -158,8 +160,8 @@ class PdpApp(App[None]):
             return
         self.actor = None
         self.locked = False
-        if self.current_mode != "_default":
-            self.switch_mode("_default")
+        if self.current_mode != LOGIN_MODE:
+            self.switch_mode(LOGIN_MODE)
         for name in SCREENS:
             if name in self._modes:
                 self.remove_mode(name)
@@ -203,7 +205,7 @@ class PdpApp(App[None]):
     # --- actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.locked and action not in ("quit", "help"):
+        if self.locked and action in ("open", "command_palette"):
             return False
         if action == "open":
             return self._has_mode(str(parameters[0]))
@@ -237,9 +239,7 @@ class PdpApp(App[None]):
             yield SystemCommand(
                 "Blocca sessione", "Nasconde lo schermo fino alla password", self.lock
             )
-            yield SystemCommand(
-                "Cambia password", "Scegli una nuova password", self._change_password
-            )
+            yield SystemCommand("Cambia password", "Scegli una nuova password", self._change_pw)
         yield SystemCommand("Aiuto", "I tasti di questa schermata (F1)", self.action_help)
         yield SystemCommand("Esci", "Chiudi il programma (Ctrl+Q)", self.action_quit)
 

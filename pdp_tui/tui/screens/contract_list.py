@@ -42,8 +42,13 @@ SUPPORT_WIDTHS = {"customer": 16, "covering": 9}
 class ContractListScreen(ServiceCalls, Screen[None]):
     AUTO_FOCUS = "#search"
     BINDINGS = [
-        Binding("pagedown", "page(1)", "Pag. succ.", key_display="PgGiù", id="pagina-succ"),
-        Binding("pageup", "page(-1)", "Pag. prec.", key_display="PgSu", id="pagina-prec"),
+        # priority: the search field and the table have page keys of their own.
+        Binding(
+            "pagedown", "page(1)", "Pag. succ.", key_display="PgGiù", priority=True, id="pag-succ"
+        ),
+        Binding(
+            "pageup", "page(-1)", "Pag. prec.", key_display="PgSu", priority=True, id="pag-prec"
+        ),
     ]
 
     def __init__(self) -> None:
@@ -88,7 +93,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
 
     @on(Select.Changed, "#store-filter")
     def _store_changed(self, event: Select.Changed) -> None:
-        self.store_id = None if event.value is Select.BLANK else int(event.value)
+        self.store_id = None if event.select.is_blank() else int(event.value)
         self._cursors = [None]
         self._load(0)
 

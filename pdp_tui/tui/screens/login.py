@@ -40,9 +40,11 @@ class LoginScreen(ServiceCalls, Screen[None]):
             yield Label(TITLE, id="login-title")
             yield Label(SUBTITLE, id="login-subtitle")
             yield Label(USERNAME, classes="field-label")
-            yield TextField(id="username", max_length=100, placeholder="es. mario.rossi")
+            yield TextField(
+                id="username", max_length=100, placeholder="es. mario.rossi", compact=True
+            )
             yield Label(PASSWORD, classes="field-label")
-            yield TextField(id="password", password=True, max_length=200)
+            yield TextField(id="password", password=True, max_length=200, compact=True)
             yield Static("", id="login-message", classes="error")
         if self.demo_accounts:
             yield Static(self._demo_text(), id="demo-accounts")
