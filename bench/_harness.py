@@ -256,6 +256,7 @@ class PtyProcess:
         )
         os.close(slave)
         self.output = bytearray()
+        self.last_read = self.started
         self._searched = 0
         self._text = ""
 
@@ -274,6 +275,7 @@ class PtyProcess:
         if not chunk:
             raise EOFError("the program ended")
         self.output += chunk
+        self.last_read = time.perf_counter()
         self._answer_queries(chunk)
         return True
 
