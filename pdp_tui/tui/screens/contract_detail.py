@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from pdp_tui.domain import PlanChangeEntry, PlanDetail, PlanStatus, Role
 from pdp_tui.services import corrections, plans
@@ -16,6 +16,7 @@ from pdp_tui.services.codes import format_code
 from pdp_tui.tui import format
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 
 TITLE = "Dettaglio contratto"
 LOADING = "Caricamento…"
@@ -99,7 +100,7 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
             yield ActivationCodePanel(reminder=False, id="detail-code")
             yield Static(Text(HISTORY, style="bold"), id="history-title")
             yield Static("", id="history")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail").focus()

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from pdp_tui.domain import PlanSummary, SearchPage
 from pdp_tui.services import catalogue, search
 from pdp_tui.tui import format
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Elenco completo"
@@ -72,7 +73,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
                 yield Select([], prompt=ALL_STORES, id="store-filter", compact=True)
         yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#plans", DataTable)

@@ -7,10 +7,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from pdp_tui.domain import Actor, DemoAccount
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Piani di Protezione"
@@ -48,7 +49,7 @@ class LoginScreen(ServiceCalls, Screen[None]):
             yield Static("", id="login-message", classes="error")
         if self.demo_accounts:
             yield Static(self._demo_text(), id="demo-accounts")
-        yield Footer()
+        yield KeyFooter()
 
     def _demo_text(self) -> Text:
         text = Text(DEMO_HEADER, style="bold")

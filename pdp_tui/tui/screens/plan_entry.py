@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
 from pdp_tui.services import catalogue, plans
@@ -17,6 +17,7 @@ from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Nuovo Piano di Protezione"
@@ -58,7 +59,7 @@ class PlanEntryScreen(ServiceCalls, Screen[None]):
                 yield Button(f"{GENERATE} (F5)", id="generate", variant="primary", compact=True)
                 yield Static("", id="form-message")
             yield ActivationCodePanel(id="code-panel")
-        yield Footer()
+        yield KeyFooter()
 
     def _store_line(self) -> Text:
         actor = self.app.actor

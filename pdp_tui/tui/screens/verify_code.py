@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from pdp_tui.domain import PlanDetail, PlanStatus
 from pdp_tui.services import codes, plans
@@ -16,6 +16,7 @@ from pdp_tui.services.errors import NotFound
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.screens.contract_detail import detail_table
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Verifica codice di attivazione"
@@ -37,7 +38,7 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
             yield TextField(id="code", max_length=30, placeholder="XXXX-XXXX-XXXX", compact=True)
             yield Static("", id="verify-result")
             yield Static("", id="verify-plan")
-        yield Footer()
+        yield KeyFooter()
 
     @on(Input.Changed, "#code")
     def _typed(self, event: Input.Changed) -> None:
