@@ -57,6 +57,9 @@ async def login(pilot: Pilot, username: str, password: str) -> None:
     await type_text(pilot, password)
     await pilot.press("enter")
     await wait_until(pilot, lambda: pilot.app.actor is not None, "login")
+    await wait_until(
+        pilot, lambda: not pilot.app.screen.query("#username"), "the first screen after login"
+    )
     await settle(pilot)
 
 

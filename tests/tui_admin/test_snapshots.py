@@ -1,0 +1,114 @@
+"""Snapshots of the administration screens at 80x24 (pytest --snapshot-update to refresh)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pdp_tui.domain import Role
+from pdp_tui.models import AuditEvent, User
+from pdp_tui.services import accounts, audit
+
+from .conftest import login, settle, shown_text, type_text, wait_until
+
+SIZE = (80, 24)
+
+
+async def footer_drawn(pilot) -> None:
+    """The footer redraws its keys after each change of bindings: wait for them."""
+    await settle(pilot)
+    await wait_until(pilot, lambda: pilot.app.screen.query("Footer FooterKey"), "the footer")
+    await pilot.pause(0.05)
+
+
+def _fixed_events(seed) -> None:
+    """Events on fixed days, so that the filtered log always looks the same."""
+    admin, support, staff = seed.admin, seed.support, seed.staff_mi
+    rows = [
+        (staff, audit.Kind.LOGIN_OK, "", ""),
+        (staff, audit.Kind.PLAN_REGISTERED, "MI-2025-0042", '{"covering": "pelle"}'),
+        (support, audit.Kind.PLAN_SEARCHED, "rossi mario", ""),
+        (support, audit.Kind.CODE_VERIFIED, "7S13PW746JBF", '{"result": "found"}'),
+        (support, audit.Kind.PLAN_VIEWED, "MI-2025-0042", '{"plan_id": 42}'),
+        (admin, audit.Kind.USER_CREATED, "nuovo.rm", '{"role": "staff", "store": "RM01"}'),
+        (admin, audit.Kind.PASSWORD_RESET, "vendite.rm", ""),
+        (admin, audit.Kind.STORE_CREATED, "TO01", '{"name": "Torino Lingotto"}'),
+    ]
+    start = dt.datetime(2025, 3, 10, 8, 30)
+    AuditEvent.create(
+        at=start - dt.timedelta(hours=1),
+        username="vendite.xx",
+        kind=audit.Kind.LOGIN_FAILED,
+        target="vendite.xx",
+        detail='{"reason": "unknown"}',
+    )
+    for minutes, (actor, kind, target, detail) in enumerate(rows):
+        AuditEvent.create(
+            at=start + dt.timedelta(minutes=17 * minutes),
+            user=actor.id,
+            username=actor.username,
+            store=actor.store_id,
+            kind=kind,
+            target=target,
+            detail=detail,
+        )
+
+
+def test_users_screen(snap_compare, make_app, sqlite_seed):
+    accounts.create_user(
+        sqlite_seed.admin,
+        "nuovo.rm",
+        Role.STAFF,
+        password="provvisoria-1",
+        store_code="RM01",
+        full_name="Carla Neri",
+    )
+    accounts.set_active(sqlite_seed.admin, "vendite.rm", False)
+    User.update(locked_until=dt.datetime(2099, 1, 1)).where(User.username == "vendite.mi").execute()
+
+    async def run_before(pilot) -> None:
+        await login(pilot, "admin", sqlite_seed.password)
+        table = pilot.app.screen.query_one("#users")
+        await wait_until(pilot, lambda: table.row_count == 5, "the accounts")
+        await pilot.press("down", "down")
+        await footer_drawn(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_new_user_form_with_errors(snap_compare, make_app, sqlite_seed):
+    async def run_before(pilot) -> None:
+        await login(pilot, "admin", sqlite_seed.password)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: pilot.app.screen.query("#dlg-username"), "the form")
+        await settle(pilot)
+        await type_text(pilot, "x")
+        await pilot.press("enter", "enter", "enter", "enter")
+        await type_text(pilot, "corta")
+        await pilot.press("enter")
+        await type_text(pilot, "corta")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_audit_log_filtered_by_date(snap_compare, make_app, sqlite_seed):
+    _fixed_events(sqlite_seed)
+
+    async def run_before(pilot) -> None:
+        await login(pilot, "admin", sqlite_seed.password)
+        await pilot.press("f8")
+        await settle(pilot)
+        for _ in range(2):
+            await pilot.press("shift+tab")
+        await type_text(pilot, "10/03/2025")
+        await pilot.press("tab")
+        await type_text(pilot, "10/03/2025")
+        await pilot.press("enter")
+        await settle(pilot)
+        status = pilot.app.screen.query_one("#audit-status")
+        await wait_until(pilot, lambda: shown_text(status).startswith("Attività 1–9"), "events")
+        await pilot.press("down", "down")  # a row with a detail
+        await footer_drawn(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
