@@ -73,8 +73,8 @@ def quick_keys(monkeypatch) -> None:
     never rely on this wait: they wait on conditions (``pilot_helpers.wait_until``)."""
     import textual._wait
 
-    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 1 / 200)
-    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 1 / 200 / 20)
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 1 / 500)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 1 / 500 / 20)
 
 
 @pytest.fixture

@@ -156,7 +156,7 @@ async def test_pagedown_from_the_rows_loads_the_next_page(
         await wait_until(pilot, lambda: status.content.plain.startswith("Contratti 1–50"))
         await pilot.press("down", "pagedown")
         await wait_until(
-            pilot, lambda: status.content.plain.startswith("Contratti 51–60"), timeout=2
+            pilot, lambda: status.content.plain.startswith("Contratti 51–60"), timeout=1
         )
 
 
