@@ -9,6 +9,7 @@ from pdp_tui.models import Plan, PlanChange
 
 from .helpers import (
     find,
+    flat,
     input_value,
     login_staff,
     open_detail,
@@ -28,7 +29,7 @@ def plan(sqlite_seed, register):
 
 
 def footer(app) -> str:
-    return screen_lines(app)[-1]
+    return flat(screen_lines(app)[-1])
 
 
 async def open_correction(pilot) -> None:
@@ -46,7 +47,9 @@ async def test_correct_the_surname_with_a_reason(sqlite_seed, make_app, plan):
         await login_staff(pilot)
         await open_detail(pilot, "PDP-2026-0007")
         assert "Cliente Mario Rosi" in shown(app, "#detail-fields")
-        await wait_until(pilot, lambda: "c Correggi  a Annulla piano" in footer(app))
+        await wait_until(
+            pilot, lambda: "c Correggi" in footer(app) and "a Annulla piano" in footer(app)
+        )
 
         await open_correction(pilot)
         await pilot.press("enter")  # Nome -> Cognome
@@ -118,7 +121,7 @@ async def test_void_a_plan_with_a_reason(sqlite_seed, make_app, plan):
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen_name(app) == "ContractDetailScreen")
         await wait_until(pilot, lambda: "Stato annullato" in shown(app, "#detail-fields"))
-        assert "PIANO ANNULLATO" in shown(app, "#detail-code")
+        await wait_until(pilot, lambda: "PIANO ANNULLATO" in shown(app, "#detail-code"))
         # Nothing left to correct or void: the keys are gone from the footer and do nothing.
         await wait_until(pilot, lambda: "Correggi" not in footer(app))
         assert "Annulla piano" not in footer(app)

@@ -46,12 +46,6 @@ async def submit(pilot, current: str, new: str, repeat: str | None = None) -> No
     await pilot.press("enter")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pdp_tui/tui/app.py get_system_commands passes self._change_password, but "
-    "the method is named _change_pw: building the palette's commands raises AttributeError, "
-    "so 'Cambia password' (and 'Aiuto', 'Esci' after it) never appear in Ctrl+P",
-)
 async def test_own_password_change_from_the_palette(sqlite_seed, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

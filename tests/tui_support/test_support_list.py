@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from textual.widgets import DataTable, Select
 
 from .helpers import login_staff, login_support, screen_name, shown, wait_until
@@ -58,12 +57,6 @@ async def open_store_filter(pilot) -> None:
     await wait_until(pilot, lambda: app.screen.query_one("#store-filter", Select).expanded)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: pdp_tui/tui/screens/contract_list.py _store_changed compares the value "
-    "with Select.BLANK (False in Textual 8); picking 'Tutti i negozi' again gives "
-    "Select.NULL, int(Select.NULL) raises TypeError and the app exits",
-)
 async def test_support_goes_back_to_every_store(sqlite_seed, make_app, register):
     register(sqlite_seed.staff_mi, "MI-1", "Mario", "Rossi")
     register(sqlite_seed.staff_rm, "RM-1", "Marco", "Verdi")
