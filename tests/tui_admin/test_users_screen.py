@@ -214,3 +214,15 @@ async def test_enter_on_a_row_lists_the_actions(make_app, sqlite_seed):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, UsersScreen)
+
+
+async def test_help_lists_the_keys_that_apply_to_the_selected_account(make_app, sqlite_seed):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_users(pilot, sqlite_seed)
+        await move_to_row(pilot, users_table(app), "assistenza")  # active, not locked
+        await pilot.press("f1")
+        await settle(pilot)
+        shown = {binding.description for _, binding in app.screen._active_bindings()}
+        assert {"Nuovo", "Disattiva", "Nuova password"} <= shown
+        assert not {"Riattiva", "Sblocca"} & shown

@@ -89,17 +89,31 @@ def _load(actor) -> tuple[list[tuple[int, str, str]], list[CatalogueItem], set[i
 
 
 class CatalogueTable(DataTable):
+    """The screen's keys, forwarded to it (see ``admin_users.UsersTable``)."""
+
     BINDINGS = [
-        Binding("n", "screen.new_store", NEW_STORE, id="catalogo-negozio"),
-        Binding("r", "screen.new_covering", NEW_COVERING, id="catalogo-rivestimento"),
+        Binding("n", "new_store", NEW_STORE, id="catalogo-negozio"),
+        Binding("r", "new_covering", NEW_COVERING, id="catalogo-rivestimento"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.screen.check_action(action, parameters)
+
+    def action_new_store(self) -> None:
+        self.screen.action_new_store()
+
+    def action_new_covering(self) -> None:
+        self.screen.action_new_covering()
 
 
 class CoveringsTable(CatalogueTable):
     BINDINGS = [
-        Binding("d", "screen.set_covering_active(False)", DISABLE, id="catalogo-ritira"),
-        Binding("d", "screen.set_covering_active(True)", ENABLE, id="catalogo-rimetti"),
+        Binding("d", "set_covering_active(False)", DISABLE, id="catalogo-ritira"),
+        Binding("d", "set_covering_active(True)", ENABLE, id="catalogo-rimetti"),
     ]
+
+    def action_set_covering_active(self, active: bool) -> None:
+        self.screen.action_set_covering_active(active)
 
 
 class CatalogueScreen(ServiceCalls, Screen[None]):

@@ -47,10 +47,11 @@ NO = "no"
 STATUS = "{count} account · Invio: azioni sull'account selezionato"
 
 NEW_USER = "Nuovo utente"
+NEW_SHORT = "Nuovo"  # in the footer, where F1 Aiuto must still fit at 80 columns
 DISABLE = "Disattiva"
 ENABLE = "Riattiva"
 RESET = "Reimposta password"
-RESET_SHORT = "Password"
+RESET_SHORT = "Nuova password"
 UNLOCK = "Sblocca"
 ACTIONS_TITLE = "Azioni sull'account"
 
@@ -172,16 +173,33 @@ class UsersTable(DataTable):
     """The accounts; its keys act on the account under the cursor.
 
     ``d`` disables an active account and enables a disabled one; the footer shows which.
-    ``s`` is offered only for a locked account.
+    ``s`` is offered only for a locked account. The actions are the screen's: they are
+    forwarded (not bound as ``screen.…``, which would ask whichever screen is in front,
+    e.g. the help, whether they apply).
     """
 
     BINDINGS = [
-        Binding("a", "screen.new_user", NEW_USER, id="utenti-nuovo"),
-        Binding("d", "screen.set_active(False)", DISABLE, id="utenti-disattiva"),
-        Binding("d", "screen.set_active(True)", ENABLE, id="utenti-riattiva"),
-        Binding("p", "screen.reset_password", RESET_SHORT, id="utenti-password"),
-        Binding("s", "screen.unlock", UNLOCK, id="utenti-sblocca"),
+        Binding("a", "new_user", NEW_SHORT, id="utenti-nuovo"),
+        Binding("d", "set_active(False)", DISABLE, id="utenti-disattiva"),
+        Binding("d", "set_active(True)", ENABLE, id="utenti-riattiva"),
+        Binding("p", "reset_password", RESET_SHORT, id="utenti-password"),
+        Binding("s", "unlock", UNLOCK, id="utenti-sblocca"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.screen.check_action(action, parameters)
+
+    def action_new_user(self) -> None:
+        self.screen.action_new_user()
+
+    def action_set_active(self, active: bool) -> None:
+        self.screen.action_set_active(active)
+
+    def action_reset_password(self) -> None:
+        self.screen.action_reset_password()
+
+    def action_unlock(self) -> None:
+        self.screen.action_unlock()
 
 
 class UsersScreen(ServiceCalls, Screen[None]):
