@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from pilot_helpers import (
     flat,
     input_value,
@@ -119,14 +118,9 @@ async def test_footer_and_help_show_the_keys(sqlite_seed, make_app):
         await wait_until(pilot, lambda: isinstance(app.screen, ContractListScreen))
         for key in ("F1 Aiuto", "F2 Nuovo piano", "F3 Elenco", "^Q Esci"):
             assert key in footer(app), key
+        await wait_until(pilot, lambda: "PgGiù Pag. succ." in footer(app))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the list's PgGiù/PgSu bindings are shadowed by the hidden pageup/pagedown "
-    "bindings that Input (ScrollView) and DataTable bring, so neither the footer nor F1 "
-    "shows them",
-)
 async def test_list_footer_shows_the_paging_keys(sqlite_seed, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -137,11 +131,6 @@ async def test_list_footer_shows_the_paging_keys(sqlite_seed, make_app):
         assert "PgSu Pag. prec." in footer(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with the rows focused, PgGiù is DataTable's page_down (moves the cursor "
-    "inside the 50-row page) instead of the screen's 'Pag. succ.'",
-)
 async def test_pagedown_from_the_rows_loads_the_next_page(
     sqlite_seed, make_app, register, clock
 ):
@@ -160,11 +149,6 @@ async def test_pagedown_from_the_rows_loads_the_next_page(
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: #form-actions is one line high (styles/plan_entry.tcss), so a form message "
-    "longer than ~38 characters is cut at 80 columns",
-)
 async def test_a_long_form_message_is_shown_whole_at_80_columns(
     sqlite_seed, make_app, register, fixed_code
 ):
@@ -184,13 +168,6 @@ async def test_a_long_form_message_is_shown_whole_at_80_columns(
         assert expected in flat(screen_text(app))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="bug: PdpApp.get_system_commands (pdp_tui/tui/app.py) passes "
-    "self._change_password, which does not exist (the method is _change_pw): Ctrl+P after "
-    "login raises AttributeError",
-)
 async def test_command_palette_offers_no_screenshot(sqlite_seed, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -238,9 +215,9 @@ def test_help_key_names():
 async def test_login_footer_offers_only_what_works_before_login(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        text = footer(app)
-        assert "^Q Esci" in text and "F1 Aiuto" in text
+        await wait_until(pilot, lambda: "^Q Esci" in footer(app))
+        assert "F1 Aiuto" in footer(app)
+        assert "F2" not in footer(app) and "F3" not in footer(app)
         # No session yet: F2 and F3 do nothing.
         await pilot.press("f2", "f3")
         assert app.actor is None
