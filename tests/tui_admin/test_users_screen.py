@@ -224,5 +224,5 @@ async def test_help_lists_the_keys_that_apply_to_the_selected_account(make_app, 
         await pilot.press("f1")
         await settle(pilot)
         shown = {binding.description for _, binding in app.screen._active_bindings()}
-        assert {"Nuovo", "Disattiva", "Nuova password"} <= shown
+        assert {"Nuovo utente", "Disattiva", "Nuova password"} <= shown
         assert not {"Riattiva", "Sblocca"} & shown

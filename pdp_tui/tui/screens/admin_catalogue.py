@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from pdp_tui.domain import CatalogueItem
 from pdp_tui.services import catalogue
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.form_dialog import ConfirmDialog, FormDialog, FormField
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 
 TITLE = "Negozi e rivestimenti"
 STORES = "Negozi"
@@ -137,7 +138,7 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
                 yield Label(COVERINGS, classes="pane-title")
                 yield CoveringsTable(id="coverings", cursor_type="row", zebra_stripes=True)
         yield Static(Text(LOADING), id="catalogue-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         stores = self.query_one("#stores", DataTable)

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from pdp_tui.domain import Role
 from pdp_tui.services import accounts, catalogue
@@ -27,6 +27,7 @@ from pdp_tui.tui.widgets.form_dialog import (
     FormDialog,
     FormField,
 )
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 
 TITLE = "Utenti"
 LOADING = "Caricamento…"
@@ -47,7 +48,6 @@ NO = "no"
 STATUS = "{count} account · Invio: azioni sull'account selezionato"
 
 NEW_USER = "Nuovo utente"
-NEW_SHORT = "Nuovo"  # in the footer, where F1 Aiuto must still fit at 80 columns
 DISABLE = "Disattiva"
 ENABLE = "Riattiva"
 RESET = "Reimposta password"
@@ -179,7 +179,7 @@ class UsersTable(DataTable):
     """
 
     BINDINGS = [
-        Binding("a", "new_user", NEW_SHORT, id="utenti-nuovo"),
+        Binding("a", "new_user", NEW_USER, id="utenti-nuovo"),
         Binding("d", "set_active(False)", DISABLE, id="utenti-disattiva"),
         Binding("d", "set_active(True)", ENABLE, id="utenti-riattiva"),
         Binding("p", "reset_password", RESET_SHORT, id="utenti-password"),
@@ -215,7 +215,7 @@ class UsersScreen(ServiceCalls, Screen[None]):
         yield Static(Text(TITLE, style="bold"), id="users-title")
         yield UsersTable(id="users", cursor_type="row", zebra_stripes=True)
         yield Static(Text(LOADING), id="users-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#users", DataTable)

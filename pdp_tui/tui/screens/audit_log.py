@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from pdp_tui.domain import AuditEntry, AuditPage
 from pdp_tui.services import audit
 from pdp_tui.tui import format
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Registro attività"
@@ -170,7 +171,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
         yield AuditTable(id="audit-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="audit-detail")
         yield Static(Text(LOADING), id="audit-status")
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _date_field(id: str) -> TextField:
