@@ -6,10 +6,13 @@ The TOML file is ``$PDP_CONFIG`` or ``<user config dir>/pdp-tui/config.toml``.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, fields
+from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from platformdirs import user_config_dir, user_data_dir
 
@@ -41,6 +44,24 @@ class Settings:
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or default_database_url()
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        """The users' time zone (UTC if the name is unknown here)."""
+        return _zone(self.timezone)
+
+    def local_midnight_utc(self, day: dt.date) -> dt.datetime:
+        """The stored (naive UTC) instant at which ``day`` starts in the users' time zone."""
+        start = dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
+        return start.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+@cache
+def _zone(name: str) -> dt.tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
 
 
 _ENV = {

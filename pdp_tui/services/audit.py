@@ -8,6 +8,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from pdp_tui import config
 from pdp_tui.domain import Actor, AuditEntry, AuditPage, Role
 from pdp_tui.models import AuditEvent, Store
 from pdp_tui.services.errors import PermissionDenied, ValidationError
@@ -99,10 +100,12 @@ def list_events(
         query = query.where(AuditEvent.username == username.strip().lower())
     if store_code.strip():
         query = query.where(Store.code == store_code.strip().upper())
+    # Days are the users' days (Europe/Rome by default); the log stores UTC.
+    settings = config.current()
     if day_from:
-        query = query.where(AuditEvent.at >= dt.datetime.combine(day_from, dt.time()))
+        query = query.where(AuditEvent.at >= settings.local_midnight_utc(day_from))
     if day_to:
-        next_day = dt.datetime.combine(day_to + dt.timedelta(days=1), dt.time())
+        next_day = settings.local_midnight_utc(day_to + dt.timedelta(days=1))
         query = query.where(AuditEvent.at < next_day)
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 
@@ -12,17 +10,9 @@ from pdp_tui import config
 from pdp_tui.domain import ProtectionType
 
 
-@cache
-def _zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
 def local_time(stored: dt.datetime) -> dt.datetime:
     """A stored naive-UTC timestamp in the users' time zone."""
-    return stored.replace(tzinfo=dt.UTC).astimezone(_zone(config.current().timezone))
+    return stored.replace(tzinfo=dt.UTC).astimezone(config.current().zone)
 
 
 def date_time(stored: dt.datetime) -> str:
