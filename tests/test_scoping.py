@@ -5,12 +5,14 @@ shown by role.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from types import SimpleNamespace
 
 import pytest
 
+from pdp_tui import config
 from pdp_tui.domain import Actor, PlanStatus, Role
 from pdp_tui.models import AuditEvent, Plan, PlanChange
 from pdp_tui.services import audit, corrections, plans, search
@@ -252,32 +254,41 @@ def test_audit_filters_by_user_store_kind_and_day(stores):
     assert [e.target for e in both] == ["MI-1"]
     assert audit.list_events(seed.support, username="assistenza").rows[0].kind == Kind.PLAN_VIEWED
 
-    # Days: events dated on purpose (inserted: the log is append-only, never updated).
-    for day in (dt.date(2025, 1, 9), dt.date(2025, 1, 10), dt.date(2025, 1, 11)):
-        AuditEvent.create(
-            at=dt.datetime.combine(day, dt.time(23, 59, 59)),
-            username="storico",
-            kind=Kind.CODE_VERIFIED,
-            target=day.isoformat(),
-        )
-        AuditEvent.create(
-            at=dt.datetime.combine(day, dt.time(0, 0)),
-            username="storico",
-            kind=Kind.CODE_VERIFIED,
-            target=day.isoformat(),
-        )
+    # Days are the users' days (Europe/Rome), the log stores naive UTC. Each local day gets
+    # an event at its first and at its last second, written here in UTC (inserted with the
+    # time on purpose: the log is append-only, never updated). Rome is UTC+1 in January
+    # and UTC+2 in July.
+    config.use(dataclasses.replace(config.current(), timezone="Europe/Rome"))
+    edges = {
+        "2025-01-09": ("2025-01-08 23:00:00", "2025-01-09 22:59:59"),
+        "2025-01-10": ("2025-01-09 23:00:00", "2025-01-10 22:59:59"),
+        "2025-01-11": ("2025-01-10 23:00:00", "2025-01-11 22:59:59"),
+        "2025-07-01": ("2025-06-30 22:00:00", "2025-07-01 21:59:59"),
+    }
+    for local_day, instants in edges.items():
+        for instant in instants:
+            AuditEvent.create(
+                at=dt.datetime.fromisoformat(instant),
+                username="storico",
+                kind=Kind.CODE_VERIFIED,
+                target=local_day,
+            )
 
     def targets(**kwargs) -> list[str]:
         rows = audit.list_events(seed.support, username="storico", **kwargs).rows
         return [e.target for e in rows]
 
-    assert targets(day_from=dt.date(2025, 1, 10), day_to=dt.date(2025, 1, 10)) == [
-        "2025-01-10",
-        "2025-01-10",
-    ]
-    assert targets(day_from=dt.date(2025, 1, 10)) == ["2025-01-11"] * 2 + ["2025-01-10"] * 2
-    assert targets(day_to=dt.date(2025, 1, 9)) == ["2025-01-09"] * 2
-    assert targets(day_from=dt.date(2025, 1, 12)) == []
+    def day(text: str) -> dt.date:
+        return dt.date.fromisoformat(text)
+
+    assert targets(day_from=day("2025-01-10"), day_to=day("2025-01-10")) == ["2025-01-10"] * 2
+    assert targets(day_from=day("2025-01-10"), day_to=day("2025-01-11")) == (
+        ["2025-01-11"] * 2 + ["2025-01-10"] * 2
+    )
+    assert targets(day_to=day("2025-01-09")) == ["2025-01-09"] * 2
+    assert targets(day_from=day("2025-07-01")) == ["2025-07-01"] * 2
+    assert targets(day_from=day("2025-07-01"), day_to=day("2025-07-01")) == ["2025-07-01"] * 2
+    assert targets(day_from=day("2025-01-12"), day_to=day("2025-06-30")) == []
     with pytest.raises(ValidationError) as info:
         audit.list_events(seed.support, day_from=dt.date(2025, 1, 11), day_to=dt.date(2025, 1, 9))
     assert set(info.value.errors) == {"day_to"}
