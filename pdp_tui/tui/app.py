@@ -81,7 +81,8 @@ class PdpApp(App[None]):
             Binding(keys, f"open('{mode}')", label, key_display=keys[:2].upper(), id=mode)
             for mode, (keys, label, _) in MODE_KEYS.items()
         ),
-        Binding("ctrl+q", "quit", "Esci", key_display="^Q", priority=True, id="esci"),
+        # Shown in the footer of the login screen only; F1 and the palette list it everywhere.
+        Binding("ctrl+q", "quit", "Esci", key_display="^Q", priority=True, show=False, id="esci"),
     ]
 
     def __init__(self, settings: Settings, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
@@ -117,8 +118,13 @@ class PdpApp(App[None]):
         try:
             self.ensure_database()
             auth.hasher()
-        except ServiceError:
-            pass  # the login attempt will try again and show the message
+        except ServiceError as exc:
+            # Said at once; the login attempt tries again and says it again if need be.
+            self.call_from_thread(self._database_problem, str(exc))
+
+    def _database_problem(self, message: str) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_problem(message)
 
     # --- session --------------------------------------------------------------------
 

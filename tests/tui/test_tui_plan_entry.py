@@ -84,7 +84,7 @@ async def test_full_registration_by_keys_shows_the_stored_code(sqlite_seed, make
         code = await wait_for_code(pilot)
 
         assert app.focused is panel(app)
-        assert form_message(app) == "Registrato. Invio o F2: nuovo Piano."
+        assert form_message(app) == "Registrato. F2: nuovo Piano."
         shown = panel_text(app)
         # Grouped XXXX-XXXX-XXXX, spaced out in the panel for copying by hand.
         assert " ".join(codes.format_code(code)) in shown
@@ -207,7 +207,7 @@ async def test_double_genera_registers_one_plan(sqlite_seed, make_app, keys, at_
         else:
             await pilot.press(*keys)
         code = await wait_for_code(pilot)
-        await wait_until(pilot, lambda: form_message(app) == "Registrato. Invio o F2: nuovo Piano.")
+        await wait_until(pilot, lambda: form_message(app) == "Registrato. F2: nuovo Piano.")
         assert " ".join(codes.format_code(code)) in panel_text(app)
         assert not any(
             app.screen.query_one(f"#{field}-error").display for field in EMPTY_FORM_ERRORS
@@ -217,9 +217,7 @@ async def test_double_genera_registers_one_plan(sqlite_seed, make_app, keys, at_
     assert len(search.search_plans(sqlite_seed.support).rows) == 1
 
 
-@pytest.mark.parametrize(
-    ("key", "then_register"), [("f2", True), ("ctrl+n", False), ("enter", False)]
-)
+@pytest.mark.parametrize(("key", "then_register"), [("f2", True), ("ctrl+n", False)])
 async def test_next_plan_clears_the_customer_keeps_the_covering(
     sqlite_seed, make_app, key, then_register
 ):
@@ -260,3 +258,19 @@ async def test_next_plan_clears_the_customer_keeps_the_covering(
     assert detail.covering.label == "Ecopelle"
     assert detail.activation_code == second_code
     assert len(search.search_plans(sqlite_seed.staff_mi).rows) == 2
+
+
+async def test_a_second_enter_after_genera_keeps_the_code_on_screen(sqlite_seed, make_app):
+    """A double press on the last field must not hide the code before it is copied."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await fill_form(pilot, "PDP-11", "Mario", "Rossi")
+        await pilot.press("enter")
+        code = await wait_for_code(pilot)
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert panel(app).plan is not None
+        assert " ".join(codes.format_code(code)) in panel_text(app)
+    assert len(plans_with_number(sqlite_seed.staff_mi, "PDP-11")) == 1
+

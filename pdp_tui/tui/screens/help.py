@@ -16,6 +16,7 @@ ALWAYS = [
     ("Tab / Maiusc+Tab", "campo successivo / precedente"),
     ("Esc", "indietro, chiude le finestre"),
     ("Ctrl+P", "elenco dei comandi"),
+    ("Ctrl+Q", "esci dal programma"),
 ]
 CLOSE = "Premi Esc o F1 per chiudere."
 

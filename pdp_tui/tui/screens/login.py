@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
@@ -31,6 +32,9 @@ def _authenticate(username: str, password: str) -> Actor:
 
 class LoginScreen(ServiceCalls, Screen[None]):
     AUTO_FOCUS = "#username"
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", "Esci", key_display="^Q", priority=True, id="esci-accesso")
+    ]
 
     def __init__(self, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
         super().__init__()
@@ -90,6 +94,10 @@ class LoginScreen(ServiceCalls, Screen[None]):
         message = self.query_one("#login-message", Static)
         message.update(Text(text))
         message.set_class(error, "error")
+
+    def show_problem(self, message: str) -> None:
+        """A problem found before any attempt (e.g. the database cannot be reached)."""
+        self._message(message)
 
     def _failed(self, error: Exception) -> None:
         self._set_busy(False)

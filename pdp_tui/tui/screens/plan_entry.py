@@ -33,7 +33,7 @@ GENERATE = "Genera"
 GENERATING = "Registrazione in corso…"
 FIX_FIELDS = "Correggi i campi segnalati."
 CATALOGUE_MISSING = "Catalogo non disponibile. Premi F2 per riprovare."
-REGISTERED = "Registrato. Invio o F2: nuovo Piano."
+REGISTERED = "Registrato. F2: nuovo Piano."
 
 
 class PlanEntryScreen(ServiceCalls, Screen[None]):
@@ -192,11 +192,6 @@ class PlanEntryScreen(ServiceCalls, Screen[None]):
 
     def on_opened_again(self, _: OpenedAgain) -> None:
         self.next_plan()
-
-    def on_key(self, event) -> None:
-        if event.key == "enter" and self.focused is self.query_one("#code-panel"):
-            event.stop()
-            self.next_plan()
 
     def next_plan(self) -> None:
         """Clear the customer fields, keep the covering; ready for the next card."""
