@@ -235,3 +235,14 @@ def test_support_searches_are_audited_staff_not_required(seed, register):
     search.search_plans(seed.staff_mi, "rossi")
     search.search_plans(seed.staff_mi)
     assert len(searched()) == 2
+
+
+def test_support_browsing_one_store_is_audited_the_plain_list_is_not(seed, register):
+    register(seed.staff_rm, "RM-1")
+    search.search_plans(seed.support)
+    assert not AuditEvent.select().where(AuditEvent.kind == Kind.PLAN_SEARCHED).exists()
+    page = search.search_plans(seed.support, store_id=seed.rm[0])
+    assert numbers(page) == ["RM-1"]
+    [event] = AuditEvent.select().where(AuditEvent.kind == Kind.PLAN_SEARCHED)
+    assert (event.username, event.target) == ("assistenza", "")
+    assert str(seed.rm[0]) in event.detail

@@ -115,13 +115,14 @@ def search_plans(
                 if r[0] not in seen
             ]
             rows.sort(key=lambda r: (r[6], r[0]), reverse=True)
-        if actor.role is not Role.STAFF and cursor is None:
-            audit.record(
-                audit.Kind.PLAN_SEARCHED,
-                actor,
-                target=text[:100],
-                detail={"store_id": store_id} if store_id else None,
-            )
+    # A lookup by support (a search, or one store's plans) is audited once, on its first page.
+    if actor.role is not Role.STAFF and cursor is None and (text or store_id is not None):
+        audit.record(
+            audit.Kind.PLAN_SEARCHED,
+            actor,
+            target=text[:100],
+            detail={"store_id": store_id} if store_id is not None else None,
+        )
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = (rows[-1][6].isoformat(), rows[-1][0]) if more and rows else None
