@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -32,16 +33,20 @@ FIELD_NAMES = {
 }
 
 
+LABEL_WIDTH = 21
+
+
 def detail_rows(plan: PlanDetail) -> list[tuple[str, str]]:
+    """The fields of a plan: the customer first, then what the plan is, then its record."""
     return [
-        ("Numero del contratto", plan.contract_number),
         ("Cliente", f"{plan.first_name} {plan.last_name}"),
+        ("Numero del contratto", plan.contract_number),
         ("Rivestimento", plan.covering.label),
         ("Tipo di protezione", plan.protection.label),
         ("Codice di attivazione", format_code(plan.activation_code)),
+        ("Negozio", f"{plan.store_code} · {plan.store_name}"),
         ("Stato", plan.status.label),
         ("Valido fino al", format.date_only(plan.valid_until)),
-        ("Negozio", f"{plan.store_code} · {plan.store_name}"),
         ("Registrato da", plan.created_by),
         ("Registrato il", format.date_time(plan.created_at)),
     ]
@@ -71,13 +76,25 @@ def history_table(history: list[PlanChangeEntry]) -> Table | Text:
     return table
 
 
-def detail_table(plan: PlanDetail) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for label, value in detail_rows(plan):
-        table.add_row(Text(label), Text(value))
-    return table
+def detail_table(plan: PlanDetail) -> Group:
+    """The customer on a line of their own, then the other fields in two label/value
+    columns, so that the detail fits 80x24 with its history and a name is never cut."""
+    customer, *others = detail_rows(plan)
+    top = Table.grid(padding=(0, 1))
+    top.add_column(style="bold", no_wrap=True, min_width=LABEL_WIDTH)
+    top.add_column(overflow="fold")
+    top.add_row(Text(customer[0]), Text(customer[1]))
+    half = 5  # the plan on the left, its record on the right
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(style="bold", no_wrap=True, min_width=LABEL_WIDTH)
+    grid.add_column(overflow="fold")
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    for (left_label, left), (right_label, right) in zip(
+        others[:half], others[half:] + [("", "")], strict=False
+    ):
+        grid.add_row(Text(left_label), Text(left), Text(right_label), Text(right))
+    return Group(top, grid)
 
 
 class ContractDetailScreen(ServiceCalls, Screen[None]):
