@@ -203,6 +203,7 @@ def child_env(**extra: str) -> dict[str, str]:
         if not k.startswith(("PDP_", "TEXTUAL", "COLORTERM", "NO_COLOR", "TMUX"))
     }
     env.update(TERM="xterm-256color", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+    env.update(XDG_STATE_HOME=str(CACHE / "state"))  # the app's log file
     env.update(extra)
     return env
 

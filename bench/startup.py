@@ -13,6 +13,8 @@ that machine noise hits both. The first run of each is a discarded warm-up.
 the cache directory), measured side by side: a start-up regression shows up against it.
 
 Variants (--variant) measure what a change in the app would buy, without changing it:
+  login-css-only  only base.tcss and login.tcss parsed at start (each screen's own stylesheet
+              would come with the screen, as Screen.CSS_PATH)
   no-warmup   PdpApp._warm_up delayed by 2 s (the worker that imports peewee, psycopg and
               argon2 and opens the database runs after the first paint instead of beside it)
 """
@@ -27,6 +29,11 @@ import time
 import _harness as h
 
 VARIANTS = {
+    "login-css-only": (
+        "import sys; from pdp_tui.tui import app as a; "
+        "a.PdpApp.CSS_PATH = [a.STYLES / 'base.tcss', a.STYLES / 'login.tcss']; "
+        "from pdp_tui.cli import main; sys.exit(main())"
+    ),
     "no-warmup": (
         "import threading, sys; from pdp_tui.tui import app as a; w = a.PdpApp._warm_up; "
         "a.PdpApp._warm_up = lambda self: (threading.Event().wait(2), w(self)); "

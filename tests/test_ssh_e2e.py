@@ -104,10 +104,20 @@ class Server:
         self.client_key = base / "client_key"
         self.log = base / "sshd.log"
         self.process: subprocess.Popen | None = None
+        # The app's log and data files stay in the test's directory, not in the user's HOME.
+        self.xdg = {
+            var: str(base / "home" / sub)
+            for var, sub in (
+                ("XDG_STATE_HOME", "state"),
+                ("XDG_DATA_HOME", "data"),
+                ("XDG_CONFIG_HOME", "config"),
+                ("XDG_CACHE_HOME", "cache"),
+            )
+        }
 
     def prepare(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
-        env["PDP_CONFIG"] = str(self.config)
+        env.update(self.xdg, PDP_CONFIG=str(self.config))
         url = f"sqlite:///{self.database}"
         subprocess.run(
             [_pdp_tui(), "demo", "--contracts", "20", "--db", url],
@@ -143,6 +153,7 @@ class Server:
             "PubkeyAuthentication yes",
             "PasswordAuthentication no",
             "AcceptEnv NO_COLOR",  # for the NO_COLOR case only
+            "SetEnv " + " ".join(f"{k}={v}" for k, v in self.xdg.items()),
             "LogLevel VERBOSE",
         ]
         (self.base / "sshd_config").write_text("\n".join(main) + "\n\n" + snippet)
