@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Header, Input, Label, Select, Static
 from pdp_tui.domain import AuditEntry, AuditPage
 from pdp_tui.services import audit
 from pdp_tui.tui import format
+from pdp_tui.tui.keyset_pages import KeysetPages
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.key_footer import KeyFooter
@@ -141,10 +142,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._filters: dict[str, object] = {}
-        # Cursors of the pages seen so far: _cursors[i] opens page i (None: the newest).
-        self._cursors: list[int | None] = [None]
-        self._page_index = 0
-        self._next_cursor: int | None = None
+        self._pages: KeysetPages[int] = KeysetPages()
         self._rows: list[AuditEntry] = []
         self._focus_results = False
 
@@ -193,7 +191,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
         self.query_one("#audit-kind", Select).set_options((kind_label(k), k) for k in kinds)
 
     def on_screen_resume(self) -> None:
-        self._load(self._page_index, cursor_row=self._table.cursor_row)
+        self._load(self._pages.index, cursor_row=self._table.cursor_row)
 
     def on_opened_again(self, _: OpenedAgain) -> None:
         self.query_one("#audit-user").focus()
@@ -231,7 +229,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
             "day_from": days["from"],
             "day_to": days["to"],
         }
-        self._cursors = [None]
+        self._pages.reset()
         self._focus_results = focus_results
         self._load(0)
 
@@ -251,7 +249,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
         self.call_service(
             audit.list_events,
             self.app.actor,
-            before_id=self._cursors[page_index],
+            before_id=self._pages.cursor(page_index),
             **self._filters,
             on_success=lambda page: self._show(page, page_index, cursor_row),
             on_error=self._failed,
@@ -259,11 +257,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
         )
 
     def _show(self, page: AuditPage, page_index: int, cursor_row: int) -> None:
-        self._page_index = page_index
-        self._next_cursor = page.next_cursor
-        del self._cursors[page_index + 1 :]
-        if page.next_cursor is not None:
-            self._cursors.append(page.next_cursor)
+        self._pages.arrived(page_index, page.next_cursor)
         self._rows = page.rows
         table = self._table
         table.clear()
@@ -288,9 +282,9 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
     def _describe(self) -> str:
         if not self._rows:
             return EMPTY
-        first = self._page_index * audit.PAGE_SIZE + 1
+        first = self._pages.index * audit.PAGE_SIZE + 1
         last = first + len(self._rows) - 1
-        more = " · ↓ per le successive" if self._next_cursor else ""
+        more = " · ↓ per le successive" if self._pages.has_next else ""
         return f"Attività {first}–{last}{more} · le più recenti in alto"
 
     def _failed(self, error: Exception) -> None:
@@ -324,9 +318,9 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
 
     @on(AuditTable.PastEdge)
     def _past_edge(self, event: AuditTable.PastEdge) -> None:
-        if event.step > 0 and self._next_cursor is not None:
-            self._load(self._page_index + 1)
-        elif event.step < 0 and self._page_index > 0:
-            self._load(self._page_index - 1, cursor_row=audit.PAGE_SIZE - 1)
+        if event.step > 0 and self._pages.has_next:
+            self._load(self._pages.index + 1)
+        elif event.step < 0 and self._pages.index > 0:
+            self._load(self._pages.index - 1, cursor_row=audit.PAGE_SIZE - 1)
         elif event.step < 0 and not event.by_page:
             self.query_one("#audit-user").focus()

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 from pdp_tui.domain import PlanSummary, SearchPage
 from pdp_tui.services import catalogue, search
 from pdp_tui.tui import format
+from pdp_tui.tui.keyset_pages import KeysetPages
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.key_footer import KeyFooter
@@ -55,10 +56,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.query_text = ""
-        # Cursors of the pages seen so far: _cursors[i] opens page i (None: the first).
-        self._cursors: list[tuple[str, int] | None] = [None]
-        self._page_index = 0
-        self._next_cursor: tuple[str, int] | None = None
+        self._pages: KeysetPages[tuple[str, int]] = KeysetPages()
         self._rows: list[PlanSummary] = []
         self.store_id: int | None = None
 
@@ -95,7 +93,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     @on(Select.Changed, "#store-filter")
     def _store_changed(self, event: Select.Changed) -> None:
         self.store_id = None if event.select.is_blank() else int(event.value)
-        self._cursors = [None]
+        self._pages.reset()
         self._load(0)
 
     # --- loading ------------------------------------------------------------------------
@@ -103,7 +101,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self._cursors = [None]
+        self._pages.reset()
         self._load(0)
 
     def _load(self, page_index: int, *, cursor_row: int = 0) -> None:
@@ -112,7 +110,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
             search.search_plans,
             self.app.actor,
             self.query_text,
-            cursor=self._cursors[page_index],
+            cursor=self._pages.cursor(page_index),
             store_id=self.store_id,
             on_success=lambda page: self._show(page, page_index, cursor_row),
             on_error=self._failed,
@@ -120,11 +118,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         )
 
     def _show(self, page: SearchPage, page_index: int, cursor_row: int) -> None:
-        self._page_index = page_index
-        self._next_cursor = page.next_cursor
-        del self._cursors[page_index + 1 :]
-        if page.next_cursor is not None:
-            self._cursors.append(page.next_cursor)
+        self._pages.arrived(page_index, page.next_cursor)
         self._rows = page.rows
         table = self.query_one("#plans", DataTable)
         table.clear()
@@ -149,9 +143,9 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def _describe(self) -> str:
         if not self._rows:
             return EMPTY
-        first = self._page_index * search.PAGE_SIZE + 1
+        first = self._pages.index * search.PAGE_SIZE + 1
         last = first + len(self._rows) - 1
-        more = " · ↓ per i successivi" if self._next_cursor else ""
+        more = " · ↓ per i successivi" if self._pages.has_next else ""
         return f"Contratti {first}–{last}{more} · Invio apre il dettaglio"
 
     def _failed(self, error: Exception) -> None:
@@ -177,19 +171,19 @@ class ContractListScreen(ServiceCalls, Screen[None]):
             event.stop()
             self._focus_table()
         elif self.focused is table and event.key == "down":
-            if table.cursor_row >= table.row_count - 1 and self._next_cursor is not None:
+            if table.cursor_row >= table.row_count - 1 and self._pages.has_next:
                 event.stop()
-                self._load(self._page_index + 1)
+                self._load(self._pages.index + 1)
         elif self.focused is table and event.key == "up" and table.cursor_row <= 0:
             event.stop()
-            if self._page_index > 0:
-                self._load(self._page_index - 1, cursor_row=search.PAGE_SIZE - 1)
+            if self._pages.index > 0:
+                self._load(self._pages.index - 1, cursor_row=search.PAGE_SIZE - 1)
             else:
                 self.query_one("#search").focus()
 
     def action_page(self, step: int) -> None:
-        target = self._page_index + step
-        if 0 <= target < len(self._cursors):
+        target = self._pages.index + step
+        if self._pages.exists(target):
             self._load(target)
 
     @on(DataTable.RowSelected, "#plans")
@@ -204,4 +198,4 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def on_screen_resume(self) -> None:
         # Shown first, or back from the detail or another screen: show what changed
         # meanwhile, on the same page and row.
-        self._load(self._page_index, cursor_row=self.query_one("#plans", DataTable).cursor_row)
+        self._load(self._pages.index, cursor_row=self.query_one("#plans", DataTable).cursor_row)
