@@ -37,8 +37,8 @@ async def open_correction(pilot) -> None:
     await pilot.press("c")
     await wait_until(pilot, lambda: screen_name(app) == "CorrectionScreen")
     # The coverings arrive from a worker; the current one is selected.
-    await wait_until(pilot, lambda: getattr(find(app, "#covering"), "value", None) is not None)
-    assert app.focused is app.screen.query_one("#first_name")
+    await wait_until(pilot, lambda: getattr(find(app, "#dlg-covering"), "value", None) is not None)
+    assert app.focused is app.screen.query_one("#dlg-first_name")
 
 
 async def test_correct_the_surname_with_a_reason(sqlite_seed, make_app, plan):
@@ -53,11 +53,11 @@ async def test_correct_the_surname_with_a_reason(sqlite_seed, make_app, plan):
 
         await open_correction(pilot)
         await pilot.press("enter")  # Nome -> Cognome
-        assert app.focused is app.screen.query_one("#last_name")
+        assert app.focused is app.screen.query_one("#dlg-last_name")
         await type_text(pilot, "Rossi")  # the field's text is selected on focus: replaced
-        assert input_value(app, "#last_name") == "Rossi"
+        assert input_value(app, "#dlg-last_name") == "Rossi"
         await pilot.press("enter", "enter", "enter")  # Cognome, Rivestimento, Protezione
-        assert app.focused is app.screen.query_one("#reason")
+        assert app.focused is app.screen.query_one("#dlg-reason")
         await type_text(pilot, MARKUP_REASON)
         await pilot.press("enter")  # on the last field: saves
 
@@ -94,11 +94,11 @@ async def test_empty_reason_is_refused_at_the_field(sqlite_seed, make_app, plan)
         await type_text(pilot, "   ")
         await pilot.press("enter")
         await wait_until(
-            pilot, lambda: shown(app, "#reason-error") == "Motivo: campo obbligatorio."
+            pilot, lambda: shown(app, "#dlg-reason-error") == "Motivo: campo obbligatorio."
         )
         assert screen_name(app) == "CorrectionScreen"
-        assert app.focused is app.screen.query_one("#reason")
-        assert input_value(app, "#last_name") == "Rossi"  # what was typed is kept
+        assert app.focused is app.screen.query_one("#dlg-reason")
+        assert input_value(app, "#dlg-last_name") == "Rossi"  # what was typed is kept
         assert Plan.get_by_id(plan.id).last_name == "Rosi"
         assert PlanChange.select().count() == 0
 
@@ -116,7 +116,7 @@ async def test_void_a_plan_with_a_reason(sqlite_seed, make_app, plan):
         await open_detail(pilot, "PDP-2026-0007")
         await pilot.press("a")
         await wait_until(pilot, lambda: screen_name(app) == "VoidScreen")
-        assert app.focused is app.screen.query_one("#reason")
+        assert app.focused is app.screen.query_one("#dlg-reason")
         await type_text(pilot, "Cliente rinuncia")
         await pilot.press("enter")
         await wait_until(pilot, lambda: screen_name(app) == "ContractDetailScreen")
