@@ -82,6 +82,7 @@ class Plan(BaseModel):
             (("created_at", "id"), False),
             (("name_key",), False),
             (("store", "name_key"), False),
+            (("store", "contract_number"), False),  # migration 0002
         )
 
 

@@ -15,6 +15,8 @@ from pdp_tui.services import audit, search
 
 # --- URLs ---------------------------------------------------------------------------------
 
+ALL_MIGRATIONS = sorted(path.stem for path in db.MIGRATIONS_DIR.glob("0*.py"))
+
 
 @pytest.mark.parametrize(
     "url, message",
@@ -75,8 +77,8 @@ def test_migrations_from_scratch_and_idempotent(db_url):
     try:
         assert not db.schema_exists()
         pending, unknown = db.migration_status()
-        assert pending == ["0001_initial"] and unknown == []
-        assert db.migrate() == ["0001_initial"]
+        assert pending == ALL_MIGRATIONS and unknown == []
+        assert db.migrate() == ALL_MIGRATIONS
         assert db.schema_exists()
         assert db.migration_status() == ([], [])
         assert db.migrate() == []
@@ -96,9 +98,11 @@ def test_migrations_from_scratch_and_idempotent(db_url):
 
 
 def test_down_and_up_again(database):
-    db._runner(database).down()
+    db._runner(database).down()  # the newest one only
+    assert db.migration_status() == (ALL_MIGRATIONS[-1:], [])
+    db._runner(database).down(target="0001_initial")
     assert not db.schema_exists()
-    assert db.migrate() == ["0001_initial"]
+    assert db.migrate() == ALL_MIGRATIONS
     assert db.migration_status() == ([], [])
 
 
@@ -121,7 +125,7 @@ def test_concurrent_migrations_apply_once(db_url):
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert sorted(results, key=len) == [[], [], ["0001_initial"]]
+    assert sorted(results, key=len) == [[], [], ALL_MIGRATIONS]
 
 
 def test_unknown_applied_migration_is_reported(database):

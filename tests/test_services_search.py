@@ -187,8 +187,26 @@ def _newest_first(plans_list):
     return [p.id for p in sorted(plans_list, key=lambda p: (p.created_at, p.id), reverse=True)]
 
 
+@pytest.fixture(
+    params=[
+        pytest.param((2000, 20000), id="few-matches"),
+        pytest.param((2, 10_000), id="many-recent"),
+        pytest.param((2, 30), id="many-in-a-window"),
+        pytest.param((2, 3), id="many-old"),
+    ]
+)
+def strategy(request, monkeypatch):
+    """Each way search_plans can serve a prefix, forced by lowering its thresholds."""
+    narrow, window = request.param
+    monkeypatch.setattr(search, "NARROW_MATCHES", narrow)
+    monkeypatch.setattr(search, "RECENT_WINDOW", window)
+    return request.param
+
+
 @pytest.mark.parametrize("query", ["", "r"])
-def test_paging_newest_first_without_gaps_or_duplicates(seed, register, monkeypatch, query):
+def test_paging_newest_first_without_gaps_or_duplicates(
+    seed, register, monkeypatch, query, strategy
+):
     registered = _register_many(seed, register, monkeypatch, 120)
     assert len({p.created_at for p in registered}) < 60  # ties exist
 
@@ -206,7 +224,7 @@ def test_paging_newest_first_without_gaps_or_duplicates(seed, register, monkeypa
     assert first.next_cursor is not None
 
 
-def test_paging_a_prefix_that_matches_numbers_and_names(seed, register, monkeypatch):
+def test_paging_a_prefix_that_matches_numbers_and_names(seed, register, monkeypatch, strategy):
     registered = _register_many(seed, register, monkeypatch, 60)
     # "r" matches R-… by number and Rossi… by name; "x-" only by number; "bianchi" only by name.
     for query, keep in (

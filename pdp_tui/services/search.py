@@ -4,14 +4,19 @@ A query matches a contract-number prefix or a "cognome nome" prefix (case- and
 accent-insensitive). Both are range conditions on normalised, indexed columns, so
 %, _ and \\ are ordinary characters and a btree index serves them on both backends.
 Paging is keyset on (created_at, id): the cost of a page does not grow with its depth.
+
+A prefix that few plans match is answered from its own index and sorted here; a prefix
+that many match, by walking the newest-first index, where matches come quickly. A first
+look at the prefix index, capped, tells the two apart, so neither case scans a store.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from peewee import Tuple
+from peewee import SQL, Field, NodeList, Tuple, fn
 
+from pdp_tui.db import is_postgres
 from pdp_tui.domain import Actor, PlanStatus, PlanSummary, ProtectionType, Role, SearchPage
 from pdp_tui.models import Covering, Plan, Protection, Store
 from pdp_tui.services import audit
@@ -21,8 +26,19 @@ from pdp_tui.services.text import fold, has_forbidden_characters, prefix_success
 
 PAGE_SIZE = 50
 QUERY_MAX_LENGTH = 130
+# A prefix with at most this many matches is served from its index and sorted here.
+NARROW_MATCHES = 2000
+# Otherwise the newest plans are searched first, this many of them.
+RECENT_WINDOW = 20000
 
 Cursor = tuple[str, int]
+
+
+def _scoped(query, actor: Actor, store_id: int | None):
+    query = scope(query, actor)
+    if store_id is not None:
+        query = query.where(Plan.store == store_id)
+    return query
 
 
 def _base(actor: Actor, store_id: int | None):
@@ -44,19 +60,95 @@ def _base(actor: Actor, store_id: int | None):
         .switch(Plan)
         .join(Store, on=(Plan.store == Store.id))
     )
-    query = scope(query, actor)
-    if store_id is not None:
-        query = query.where(Plan.store == store_id)
-    return query
+    return _scoped(query, actor, store_id)
+
+
+def _after(query, cursor: Cursor | None):
+    """Only the rows after ``cursor`` in newest-first order (keyset paging)."""
+    if cursor is None:
+        return query
+    at, last_id = cursor
+    return query.where(
+        Tuple(Plan.created_at, Plan.id) < Tuple(dt.datetime.fromisoformat(at), last_id)
+    )
 
 
 def _page(query, cursor: Cursor | None, limit: int) -> list[tuple]:
-    if cursor is not None:
-        at, last_id = cursor
-        query = query.where(
-            Tuple(Plan.created_at, Plan.id) < Tuple(dt.datetime.fromisoformat(at), last_id)
-        )
+    query = _after(query, cursor)
     return list(query.order_by(Plan.created_at.desc(), Plan.id.desc()).limit(limit).tuples())
+
+
+def _prefix_page(
+    actor: Actor, store_id: int | None, field: Field, prefix: str, cursor: Cursor | None, limit: int
+) -> list[tuple]:
+    """A page of the plans whose ``field`` starts with ``prefix``, newest first.
+
+    Few matches (counted on the prefix index, up to a cap) are all read from that index
+    and the newest kept. Many matches are first looked for among the newest plans, where
+    they show up soon; only when too few are there (many matches, all old) are they all
+    read from the prefix index. Each step reads a bounded number of index entries.
+    """
+    matching = _scoped(
+        Plan.select(Plan.id, Plan.created_at).where(
+            (field >= prefix) & (field < prefix_successor(prefix))
+        ),
+        actor,
+        store_id,
+    )
+    capped = matching.select(Plan.id).limit(NARROW_MATCHES + 1)
+    if Plan.select(fn.COUNT(SQL("*"))).from_(capped.alias("capped")).scalar() > NARROW_MATCHES:
+        ids = _newest_in_recent(actor, store_id, field, prefix, cursor, limit)
+        if len(ids) == limit:
+            return _rows_by_id(ids, actor, store_id, limit)
+    # Materialised, so that no planner walks the newest-first index instead.
+    every = _after(matching, cursor).cte("every_match", materialized=True)
+    ids = [
+        pid
+        for (pid,) in Plan.select(every.c.id)
+        .from_(every)
+        .order_by(every.c.created_at.desc(), every.c.id.desc())
+        .limit(limit)
+        .with_cte(every)
+        .tuples()
+    ]
+    return _rows_by_id(ids, actor, store_id, limit)
+
+
+def _newest_in_recent(
+    actor: Actor, store_id: int | None, field: Field, prefix: str, cursor: Cursor | None, limit: int
+) -> list[int]:
+    """Up to ``limit`` matching ids among the ``RECENT_WINDOW`` newest plans, newest first."""
+    newest = _after(_scoped(Plan.select(Plan.created_at), actor, store_id), cursor)
+    floor = (
+        newest.order_by(Plan.created_at.desc(), Plan.id.desc())
+        .offset(RECENT_WINDOW)
+        .limit(1)
+        .scalar()
+    )
+    # SQLite would otherwise pick the prefix index and sort every match; "+column" keeps
+    # it on the newest-first index. PostgreSQL's statistics choose well by themselves.
+    key = field if is_postgres() else NodeList((SQL("+"), field), glue="")
+    query = _after(
+        _scoped(
+            Plan.select(Plan.id).where((key >= prefix) & (key < prefix_successor(prefix))),
+            actor,
+            store_id,
+        ),
+        cursor,
+    )
+    if floor is not None:
+        query = query.where(Plan.created_at >= floor)
+    query = query.order_by(Plan.created_at.desc(), Plan.id.desc()).limit(limit)
+    return [pid for (pid,) in query.tuples()]
+
+
+def _rows_by_id(ids: list[int], actor: Actor, store_id: int | None, limit: int) -> list[tuple]:
+    """The rows of ``ids``, newest first. Sorted here: an ORDER BY would tempt SQLite to
+    walk a store's newest-first index instead of fetching ``ids`` directly."""
+    if not ids:
+        return []
+    rows = list(_base(actor, store_id).where(Plan.id.in_(ids)).tuples())
+    return sorted(rows, key=lambda r: (r[6], r[0]), reverse=True)[:limit]
 
 
 def _summary(row: tuple) -> PlanSummary:
@@ -86,32 +178,18 @@ def search_plans(
     if has_forbidden_characters(query or "") or len(query or "") > QUERY_MAX_LENGTH:
         raise ValidationError({"query": "Ricerca: testo non valido."})
     text = (query or "").strip()
-    base = _base(actor, store_id)
     if not text:
-        rows = _page(base, cursor, limit + 1)
+        rows = _page(_base(actor, store_id), cursor, limit + 1)
     else:
         # Two indexed range scans, merged: cheaper than one OR the planners handle poorly.
         by_number = text.upper()
         by_name = fold(text)
-        rows = _page(
-            base.where(
-                (Plan.contract_number >= by_number)
-                & (Plan.contract_number < prefix_successor(by_number))
-            ),
-            cursor,
-            limit + 1,
-        )
+        rows = _prefix_page(actor, store_id, Plan.contract_number, by_number, cursor, limit + 1)
         if by_name:
             seen = {r[0] for r in rows}
             rows += [
                 r
-                for r in _page(
-                    base.where(
-                        (Plan.name_key >= by_name) & (Plan.name_key < prefix_successor(by_name))
-                    ),
-                    cursor,
-                    limit + 1,
-                )
+                for r in _prefix_page(actor, store_id, Plan.name_key, by_name, cursor, limit + 1)
                 if r[0] not in seen
             ]
             rows.sort(key=lambda r: (r[6], r[0]), reverse=True)
