@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, Type
 
 from pdp_tui import config
 from pdp_tui.domain import SYSTEM, Role, utcnow
@@ -14,6 +14,9 @@ from pdp_tui.models import AuditEvent, User
 from pdp_tui.services import accounts, auth
 from pdp_tui.services.audit import Kind
 from pdp_tui.services.errors import AuthenticationFailed, ValidationError
+
+# Bound at import, before the fast_hasher fixture patches auth.hasher for each test.
+PRODUCTION_HASHER = auth.hasher
 
 
 def events(kind: str) -> list[AuditEvent]:
@@ -225,3 +228,14 @@ def test_change_password_policy(seed, current, new, field, message):
 def test_verify_password_for_an_idle_session(seed):
     assert auth.verify_password(seed.support, seed.password)
     assert not auth.verify_password(seed.support, "password-sbagliata")
+
+
+def test_production_hasher_is_argon2id_with_owasp_parameters():
+    real = PRODUCTION_HASHER.__wrapped__()  # the undecorated factory, not the cached test one
+    assert (real.type, real.time_cost, real.memory_cost, real.parallelism) == (
+        Type.ID,
+        2,
+        19 * 1024,
+        1,
+    )
+    assert real.hash("una password lunga").startswith("$argon2id$v=19$m=19456,t=2,p=1$")

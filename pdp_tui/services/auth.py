@@ -22,7 +22,10 @@ PASSWORD_MAX_LENGTH = 200
 
 @cache
 def hasher() -> PasswordHasher:
-    return PasswordHasher()  # argon2id with the library's recommended parameters
+    # argon2id with OWASP's recommended parameters (19 MiB, 2 passes), not the library's
+    # 64 MiB default: one server runs an app process per SSH session, and a login must not
+    # triple a session's memory. Older hashes are upgraded at the next login.
+    return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 @cache

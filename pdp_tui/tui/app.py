@@ -6,6 +6,7 @@ Start-up draws the login screen before anything heavy is imported: the database
 
 from __future__ import annotations
 
+import gc
 import importlib
 import threading
 import time
@@ -131,7 +132,10 @@ class PdpApp(App[None]):
     def on_mount(self) -> None:
         self.add_mode(LOGIN_MODE, lambda: LoginScreen(self.demo_accounts))
         self.switch_mode(LOGIN_MODE)
-        self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
+        # After the first paint, so that the imports do not compete with it.
+        self.call_after_refresh(
+            self.run_worker, self._warm_up, thread=True, group="warm-up", exit_on_error=False
+        )
         idle_seconds = self.settings.idle_lock_minutes * 60
         if idle_seconds > 0:
             self.set_interval(min(15.0, idle_seconds / 4), self._lock_if_idle)
@@ -159,6 +163,9 @@ class PdpApp(App[None]):
             self.add_mode(mode, _screen_factory(mode))
         self.switch_mode(modes[0])
         self.refresh_bindings()
+        # What is loaded by now lives as long as the app: keep the collector off it, so
+        # that its full passes do not pause Genera or the list (measured in bench/genera.py).
+        self.call_after_refresh(gc.freeze)
 
     def end_session(self) -> None:
         """Back to the login screen; the session's screens and unsaved input are dropped."""
