@@ -274,3 +274,28 @@ async def test_a_second_enter_after_genera_keeps_the_code_on_screen(sqlite_seed,
         assert " ".join(codes.format_code(code)) in panel_text(app)
     assert len(plans_with_number(sqlite_seed.staff_mi, "PDP-11")) == 1
 
+
+
+async def test_a_burst_of_keys_lands_in_the_right_fields(sqlite_seed, make_app):
+    """A paste, or keys a slow SSH link delivers together: Enter moves on at once."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        burst(app, "2", "enter", *"PDP-77", "enter", *"Anna", "enter", *"Verdi", "enter", "1")
+        burst(app, "enter")
+        await wait_for_code(pilot)
+    [plan] = plans_with_number(sqlite_seed.staff_mi, "PDP-77")
+    detail = plans.get_plan(sqlite_seed.staff_mi, plan.id)
+    assert (detail.first_name, detail.last_name, detail.covering.label) == ("Anna", "Verdi", "Pelle")
+    assert detail.protection is ProtectionType.COVERING
+
+
+async def test_a_burst_on_the_login_screen(sqlite_seed, make_app):
+    from pilot_helpers import PASSWORD
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        burst(app, *"vendite.mi", "enter", *PASSWORD, "enter")
+        await wait_until(pilot, lambda: app.actor is not None)
+        assert app.actor.username == "vendite.mi"

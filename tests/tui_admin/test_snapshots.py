@@ -87,6 +87,11 @@ def test_new_user_form_with_errors(snap_compare, make_app, sqlite_seed):
         await pilot.press("enter")
         await type_text(pilot, "corta")
         await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: "Correggi" in str(pilot.app.screen.query_one("#dialog-message").render()),
+            "the errors at the fields",
+        )
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -12,7 +12,7 @@ from pdp_tui.services.errors import AuthenticationFailed
 from pdp_tui.tui.screens.admin_users import NewUserDialog, ResetPasswordDialog, UsersScreen
 from pdp_tui.tui.widgets.form_dialog import ActionDialog, ConfirmDialog, field_id
 
-from .conftest import column, login, move_to_row, settle, shown_text, type_text
+from .conftest import column, login, move_to_row, settle, shown_text, type_text, wait_until
 
 NEW_PASSWORD = "provvisoria-123"
 
@@ -169,9 +169,8 @@ async def test_reset_password_forces_a_change_at_next_login(make_app, sqlite_see
         await pilot.press("enter")
         await type_text(pilot, NEW_PASSWORD)
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, UsersScreen)
-        assert str(table.get_row("vendite.rm")[5]) == "sì"
+        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), "the users again")
+        await wait_until(pilot, lambda: str(table.get_row("vendite.rm")[5]) == "sì", "reloaded")
     with pytest.raises(AuthenticationFailed):
         auth.authenticate("vendite.rm", sqlite_seed.password)
     assert auth.authenticate("vendite.rm", NEW_PASSWORD).must_change_password

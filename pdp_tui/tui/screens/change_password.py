@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from pdp_tui.domain import Actor
+from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -30,8 +30,8 @@ def _change(actor: Actor, current: str, new: str) -> Actor:
     return auth.change_password(actor, current, new)
 
 
-class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
-    BINDINGS = [Binding("escape", "cancel", "Annulla", id="annulla")]
+class ChangePasswordScreen(EnterMovesOn, ServiceCalls, ModalScreen[Actor | None]):
+    BINDINGS = [ENTER_MOVES_ON, Binding("escape", "cancel", "Annulla", id="annulla")]
 
     def __init__(self, actor: Actor, current_password: str | None, *, forced: bool) -> None:
         """``current_password`` None: ask for it (a change the user chose to make)."""
@@ -58,16 +58,10 @@ class ChangePasswordScreen(ServiceCalls, ModalScreen[Actor | None]):
         first = "#current-password" if self.current_password is None else "#new-password"
         self.query_one(first, Input).focus()
 
-    @on(Input.Submitted, "#current-password")
-    def _to_new(self) -> None:
-        self.query_one("#new-password", Input).focus()
+    def field_order(self) -> list[Input]:
+        return list(self.query(Input))
 
-    @on(Input.Submitted, "#new-password")
-    def _next(self) -> None:
-        self.query_one("#repeat-password", Input).focus()
-
-    @on(Input.Submitted, "#repeat-password")
-    def _submit(self) -> None:
+    def enter_on_last(self) -> None:
         new = self.query_one("#new-password", Input).value
         if new != self.query_one("#repeat-password", Input).value:
             self._show(MISMATCH)

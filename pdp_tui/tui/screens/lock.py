@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from pdp_tui.domain import Actor
+from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -27,10 +27,11 @@ def _authenticate(username: str, password: str) -> Actor:
     return auth.authenticate(username, password)
 
 
-class LockScreen(ServiceCalls, Screen[None]):
+class LockScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     """Opaque, so that no customer data stays visible; only the app can take it away."""
 
     AUTO_FOCUS = "#lock-password"
+    BINDINGS = [ENTER_MOVES_ON]
 
     def __init__(self, actor: Actor) -> None:
         super().__init__()
@@ -46,12 +47,10 @@ class LockScreen(ServiceCalls, Screen[None]):
             yield TextField(id="lock-password", password=True, max_length=200)
             yield Static("", id="lock-message", classes="error")
 
-    @on(Input.Submitted, "#lock-username")
-    def _to_password(self) -> None:
-        self.query_one("#lock-password", Input).focus()
+    def field_order(self) -> list[Input]:
+        return [self.query_one("#lock-username", Input), self.query_one("#lock-password", Input)]
 
-    @on(Input.Submitted, "#lock-password")
-    def _submit(self) -> None:
+    def enter_on_last(self) -> None:
         username = self.query_one("#lock-username", Input).value
         password = self.query_one("#lock-password", Input).value
         self._message(CHECKING)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from pdp_tui.domain import Actor, DemoAccount
+from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
@@ -30,10 +30,11 @@ def _authenticate(username: str, password: str) -> Actor:
     return auth.authenticate(username, password)
 
 
-class LoginScreen(ServiceCalls, Screen[None]):
+class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     AUTO_FOCUS = "#username"
     BINDINGS = [
-        Binding("ctrl+q", "app.quit", "Esci", key_display="^Q", priority=True, id="esci-accesso")
+        ENTER_MOVES_ON,
+        Binding("ctrl+q", "app.quit", "Esci", key_display="^Q", priority=True, id="esci-accesso"),
     ]
 
     def __init__(self, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
@@ -63,12 +64,10 @@ class LoginScreen(ServiceCalls, Screen[None]):
             text.append(f"({account.role.label}{store})", style="dim")
         return text
 
-    @on(Input.Submitted, "#username")
-    def _to_password(self) -> None:
-        self.query_one("#password", Input).focus()
+    def field_order(self) -> list[Input]:
+        return [self.query_one("#username", Input), self.query_one("#password", Input)]
 
-    @on(Input.Submitted, "#password")
-    def _submit(self) -> None:
+    def enter_on_last(self) -> None:
         username = self.query_one("#username", Input).value
         password = self.query_one("#password", Input).value
         if not username.strip() or not password:

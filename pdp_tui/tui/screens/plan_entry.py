@@ -13,6 +13,7 @@ from textual.widgets import Button, Header, Input, Label, Static
 
 from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
 from pdp_tui.services import catalogue, plans
+from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
@@ -36,9 +37,10 @@ CATALOGUE_MISSING = "Catalogo non disponibile. Premi F2 per riprovare."
 REGISTERED = "Registrato. F2: nuovo Piano."
 
 
-class PlanEntryScreen(ServiceCalls, Screen[None]):
+class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     AUTO_FOCUS = "#covering"
     BINDINGS = [
+        ENTER_MOVES_ON,
         Binding("f5,ctrl+g", "generate", GENERATE, key_display="F5", id="genera"),
     ]
 
@@ -104,22 +106,11 @@ class PlanEntryScreen(ServiceCalls, Screen[None]):
     def _field(self, name: str) -> Widget:
         return self.query_one(f"#{name}")
 
-    def _focus_next(self, current: str) -> None:
-        index = FIELD_ORDER.index(current)
-        if index + 1 < len(FIELD_ORDER):
-            self._field(FIELD_ORDER[index + 1]).focus()
-        else:
-            self.action_generate()
+    def field_order(self) -> list[Widget]:
+        return [self._field(name) for name in FIELD_ORDER]
 
-    @on(Input.Submitted)
-    def _input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._focus_next(event.input.id or "")
-
-    @on(ChoiceField.Submitted)
-    def _choice_submitted(self, event: ChoiceField.Submitted) -> None:
-        event.stop()
-        self._focus_next(event.field.id or "")
+    def enter_on_last(self) -> None:
+        self.action_generate()
 
     @on(Button.Pressed, "#generate")
     def _generate_pressed(self) -> None:

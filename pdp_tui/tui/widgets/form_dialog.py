@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.text_field import TextField
@@ -53,7 +54,7 @@ class FormField:
     placeholder: str = ""
 
 
-class FormDialog(ServiceCalls, ModalScreen[Any]):
+class FormDialog(EnterMovesOn, ServiceCalls, ModalScreen[Any]):
     """A modal form whose result is what the service returned (None when cancelled,
     True when the service returns nothing).
 
@@ -63,7 +64,10 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
 
     DIALOG_TITLE = ""
     FIELDS: tuple[FormField, ...] = ()
-    BINDINGS = [Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla")]
+    BINDINGS = [
+        ENTER_MOVES_ON,
+        Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla"),
+    ]
 
     def __init__(self, intro: Text | str = "") -> None:
         super().__init__()
@@ -125,29 +129,11 @@ class FormDialog(ServiceCalls, ModalScreen[Any]):
 
     # --- moving through the form ----------------------------------------------------------
 
-    def _enabled_names(self) -> list[str]:
-        return [f.name for f in self.FIELDS if not self.field(f.name).disabled]
+    def field_order(self) -> list[Widget]:
+        return [self.field(spec.name) for spec in self.FIELDS]
 
-    @staticmethod
-    def _name_of(widget: Widget) -> str:
-        return (widget.id or "").removeprefix(field_id(""))
-
-    def _next(self, current: str) -> None:
-        names = self._enabled_names()
-        if current in names and names.index(current) + 1 < len(names):
-            self.field(names[names.index(current) + 1]).focus()
-        else:
-            self.confirm()
-
-    @on(Input.Submitted)
-    def _input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._next(self._name_of(event.input))
-
-    @on(ChoiceField.Submitted)
-    def _choice_submitted(self, event: ChoiceField.Submitted) -> None:
-        event.stop()
-        self._next(self._name_of(event.field))
+    def enter_on_last(self) -> None:
+        self.confirm()
 
     def confirm(self) -> None:
         if self._busy:
