@@ -37,9 +37,26 @@ def test_wheel_ships_every_stylesheet(tmp_path):
     assert "pdp_tui/tui/app.py" in names
 
 
-def test_app_loads_the_shared_base_first():
-    from pdp_tui.tui.app import PdpApp
+def test_every_stylesheet_belongs_to_a_screen_and_the_base_loads_first():
+    import importlib
+    import pkgutil
 
-    names = [path.name for path in PdpApp.CSS_PATH]
-    assert names[0] == "base.tcss"
-    assert {p.name for p in (ROOT / "styles").glob("*.tcss")} == set(names)
+    from textual.screen import Screen
+
+    import pdp_tui.tui.screens as screens
+    from pdp_tui.tui.app import PdpApp
+    from pdp_tui.tui.widgets import form_dialog
+
+    assert [path.name for path in PdpApp.CSS_PATH] == ["base.tcss"]
+    modules = [
+        importlib.import_module(f"{screens.__name__}.{m.name}")
+        for m in pkgutil.iter_modules(screens.__path__)
+    ] + [form_dialog]
+    used = {"base.tcss"} | {
+        path.name
+        for module in modules
+        for value in vars(module).values()
+        if isinstance(value, type) and issubclass(value, Screen) and vars(value).get("CSS_PATH")
+        for path in value.CSS_PATH
+    }
+    assert {p.name for p in (ROOT / "styles").glob("*.tcss")} == used

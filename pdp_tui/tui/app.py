@@ -11,7 +11,6 @@ import importlib
 import threading
 import time
 from collections.abc import Iterable
-from pathlib import Path
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,15 +21,7 @@ from pdp_tui.config import Settings
 from pdp_tui.domain import Actor, DemoAccount, Role
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.screens.login import LoginScreen
-
-
-def _styles_dir() -> Path:
-    here = Path(__file__).resolve().parent.parent
-    packaged = here / "styles"  # inside an installed wheel
-    return packaged if packaged.is_dir() else here.parent / "styles"
-
-
-STYLES = _styles_dir()
+from pdp_tui.tui.styles import stylesheet
 
 LOGIN_MODE = "accesso"
 # Each mode is one main screen with its own stack (the detail opens on top of the list).
@@ -71,8 +62,7 @@ def _screen_factory(mode: str):
 
 class PdpApp(App[None]):
     TITLE = "Piani di Protezione"
-    # The shared base first, so that each screen's file can refine it.
-    CSS_PATH = sorted(STYLES.glob("*.tcss"), key=lambda path: (path.name != "base.tcss", path))
+    CSS_PATH = stylesheet("base")  # each screen adds its own file when first shown
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 

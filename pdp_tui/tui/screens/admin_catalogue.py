@@ -21,6 +21,7 @@ from pdp_tui.domain import CatalogueItem
 from pdp_tui.services import catalogue
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.form_dialog import ConfirmDialog, FormDialog, FormField
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 
@@ -118,6 +119,7 @@ class CoveringsTable(CatalogueTable):
 
 
 class CatalogueScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("admin_catalogue")
     AUTO_FOCUS = "#stores"
 
     def __init__(self) -> None:

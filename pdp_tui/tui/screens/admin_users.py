@@ -20,6 +20,7 @@ from pdp_tui.services import accounts, catalogue
 from pdp_tui.services.accounts import Account
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice
 from pdp_tui.tui.widgets.form_dialog import (
     ActionDialog,
@@ -203,6 +204,7 @@ class UsersTable(DataTable):
 
 
 class UsersScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("admin_users")
     AUTO_FOCUS = "#users"
 
     def __init__(self) -> None:

@@ -26,6 +26,7 @@ from pdp_tui.tui import format
 from pdp_tui.tui.keyset_pages import KeysetPages
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -137,6 +138,7 @@ class AuditTable(DataTable):
 
 
 class AuditLogScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("audit_log")
     AUTO_FOCUS = "#audit-table"
 
     def __init__(self) -> None:

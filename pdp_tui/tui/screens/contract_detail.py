@@ -16,6 +16,7 @@ from pdp_tui.services import corrections, plans
 from pdp_tui.services.codes import format_code
 from pdp_tui.tui import format
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 
@@ -98,6 +99,7 @@ def detail_table(plan: PlanDetail) -> Group:
 
 
 class ContractDetailScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("contract_detail")
     BINDINGS = [
         Binding("escape", "back", "Indietro", key_display="Esc", id="indietro"),
         Binding("c", "correct", "Correggi", id="correggi"),

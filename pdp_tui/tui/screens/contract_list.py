@@ -21,6 +21,7 @@ from pdp_tui.tui import format
 from pdp_tui.tui.keyset_pages import KeysetPages
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -42,6 +43,7 @@ SUPPORT_WIDTHS = {"customer": 16, "covering": 9}
 
 
 class ContractListScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("contract_list")
     AUTO_FOCUS = "#search"
     BINDINGS = [
         # priority: the search field and the table have page keys of their own.

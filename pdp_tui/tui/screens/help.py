@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from pdp_tui.tui.styles import stylesheet
+
 TITLE = "Aiuto: i tasti di questa schermata"
 ALWAYS = [
     ("Invio", "campo successivo; sull'ultimo campo, conferma"),
@@ -22,6 +24,7 @@ CLOSE = "Premi Esc o F1 per chiudere."
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = stylesheet("help")
     BINDINGS = [Binding("escape,f1,ctrl+o", "dismiss", "Chiudi", key_display="Esc")]
 
     def __init__(self, behind: Screen) -> None:

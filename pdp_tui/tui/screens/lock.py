@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Static
 from pdp_tui.domain import Actor
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Sessione bloccata"
@@ -29,6 +30,8 @@ def _authenticate(username: str, password: str) -> Actor:
 
 class LockScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     """Opaque, so that no customer data stays visible; only the app can take it away."""
+
+    CSS_PATH = stylesheet("lock")
 
     AUTO_FOCUS = "#lock-password"
     BINDINGS = [ENTER_MOVES_ON]

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 from pdp_tui.domain import Actor, DemoAccount
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -31,6 +32,7 @@ def _authenticate(username: str, password: str) -> Actor:
 
 
 class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("login")
     AUTO_FOCUS = "#username"
     BINDINGS = [
         ENTER_MOVES_ON,

@@ -16,6 +16,7 @@ from pdp_tui.services import catalogue, plans
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
 from pdp_tui.tui.widgets.key_footer import KeyFooter
@@ -38,6 +39,7 @@ REGISTERED = "Registrato. F2: nuovo Piano."
 
 
 class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("plan_entry")
     AUTO_FOCUS = "#covering"
     BINDINGS = [
         ENTER_MOVES_ON,

@@ -16,6 +16,7 @@ from pdp_tui.services.errors import NotFound
 from pdp_tui.tui.messages import OpenedAgain
 from pdp_tui.tui.screens.contract_detail import detail_table
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -28,6 +29,7 @@ NOT_FOUND = "CODICE NON TROVATO: nessun Piano ha questo codice."
 
 
 class VerifyCodeScreen(ServiceCalls, Screen[None]):
+    CSS_PATH = stylesheet("verify_code")
     AUTO_FOCUS = "#code"
 
     def compose(self) -> ComposeResult:

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.service_calls import ServiceCalls
+from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -61,6 +62,8 @@ class FormDialog(EnterMovesOn, ServiceCalls, ModalScreen[Any]):
     Subclasses set ``DIALOG_TITLE`` and ``FIELDS`` and implement ``save``, which calls
     ``self.submit(service_fn, *args, **kwargs)``; ``check`` may refuse values first.
     """
+
+    CSS_PATH = stylesheet("form_dialog")
 
     DIALOG_TITLE = ""
     FIELDS: tuple[FormField, ...] = ()
@@ -188,6 +191,8 @@ class FormDialog(EnterMovesOn, ServiceCalls, ModalScreen[Any]):
 class ConfirmDialog(ModalScreen[bool]):
     """A question with a confirm and a cancel button; Enter confirms, Esc cancels."""
 
+    CSS_PATH = stylesheet("form_dialog")
+
     BINDINGS = [Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla")]
 
     def __init__(self, title: str, question: Text, confirm_label: str) -> None:
@@ -218,6 +223,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
 class ActionDialog(ModalScreen[str | None]):
     """Pick one of a few actions; the result is the chosen action's id."""
+
+    CSS_PATH = stylesheet("form_dialog")
 
     BINDINGS = [Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla")]
 
