@@ -62,7 +62,9 @@ def _screen_factory(mode: str):
 
 class PdpApp(App[None]):
     TITLE = "Piani di Protezione"
-    CSS_PATH = stylesheet("base")  # each screen adds its own file when first shown
+    CSS_PATH = stylesheet("base")
+    # The login screen is the first screen drawn: no blank default screen before it.
+    DEFAULT_MODE = LOGIN_MODE  # each screen adds its own file when first shown
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 
@@ -78,6 +80,7 @@ class PdpApp(App[None]):
 
     def __init__(self, settings: Settings, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
         super().__init__()
+        self._modes[LOGIN_MODE] = lambda: LoginScreen(self.demo_accounts)
         self.animation_level = "none"  # no animations: fewer bytes over slow links
         self.settings = settings
         self.demo_accounts = demo_accounts
@@ -120,8 +123,6 @@ class PdpApp(App[None]):
     # --- session --------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.add_mode(LOGIN_MODE, lambda: LoginScreen(self.demo_accounts))
-        self.switch_mode(LOGIN_MODE)
         # After the first paint, so that the imports do not compete with it.
         self.call_after_refresh(
             self.run_worker, self._warm_up, thread=True, group="warm-up", exit_on_error=False

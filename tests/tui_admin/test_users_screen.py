@@ -221,7 +221,7 @@ async def test_help_lists_the_keys_that_apply_to_the_selected_account(make_app, 
         await open_users(pilot, sqlite_seed)
         await move_to_row(pilot, users_table(app), "assistenza")  # active, not locked
         await pilot.press("f1")
-        await settle(pilot)
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help")
         shown = {binding.description for _, binding in app.screen._active_bindings()}
         assert {"Nuovo utente", "Disattiva", "Nuova password"} <= shown
         assert not {"Riattiva", "Sblocca"} & shown
