@@ -62,9 +62,10 @@ def _screen_factory(mode: str):
 
 class PdpApp(App[None]):
     TITLE = "Piani di Protezione"
-    CSS_PATH = stylesheet("base")
+    CSS_PATH = stylesheet("base")  # each screen adds its own file when first shown
     # The login screen is the first screen drawn: no blank default screen before it.
-    DEFAULT_MODE = LOGIN_MODE  # each screen adds its own file when first shown
+    MODES = {LOGIN_MODE: LoginScreen}
+    DEFAULT_MODE = LOGIN_MODE
     ENABLE_COMMAND_PALETTE = True
     COMMAND_PALETTE_DISPLAY = "Ctrl+P"
 
@@ -80,7 +81,6 @@ class PdpApp(App[None]):
 
     def __init__(self, settings: Settings, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
         super().__init__()
-        self._modes[LOGIN_MODE] = lambda: LoginScreen(self.demo_accounts)
         self.animation_level = "none"  # no animations: fewer bytes over slow links
         self.settings = settings
         self.demo_accounts = demo_accounts

@@ -39,9 +39,9 @@ class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         Binding("ctrl+q", "app.quit", "Esci", key_display="^Q", priority=True, id="esci-accesso"),
     ]
 
-    def __init__(self, demo_accounts: tuple[DemoAccount, ...] = ()) -> None:
-        super().__init__()
-        self.demo_accounts = demo_accounts
+    @property
+    def demo_accounts(self) -> tuple[DemoAccount, ...]:
+        return self.app.demo_accounts
 
     def compose(self) -> ComposeResult:
         with Vertical(id="login-box"):
