@@ -30,10 +30,19 @@ def make_app(sqlite_seed, sqlite_url) -> Callable[[], PdpApp]:
 
 
 async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Let thread workers finish and their results (which may start others) arrive."""
-    for _ in range(rounds):
-        await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 10)
-        await pilot.pause()
+    """Let thread workers finish and their results (which may start others) arrive, until
+    the screen in front and its widgets stay the same for ``rounds`` looks in a row: on a
+    loaded machine a pushed screen or a reloaded table takes a while to appear."""
+    app = pilot.app
+    previous, stable = None, 0
+    deadline = time.monotonic() + 10
+    while stable < rounds and time.monotonic() < deadline:
+        await asyncio.wait_for(app.workers.wait_for_complete(), 10)
+        await pilot.pause(0.02)
+        screen = app.screen
+        state = (id(screen), sum(1 for _ in screen.walk_children()), len(app.workers))
+        stable = stable + 1 if state == previous else 0
+        previous = state
 
 
 async def wait_until(pilot: Pilot, predicate: Callable[[], object], what: str = "") -> None:
@@ -84,3 +93,19 @@ async def move_to_row(pilot: Pilot, table: DataTable, key: str) -> None:
     table.focus()
     while table.cursor_row != target:
         await pilot.press("down" if table.cursor_row < target else "up")
+
+
+def cell(table, row_key: str, column: int) -> str | None:
+    """The text of a cell, or None while the table is being reloaded."""
+    try:
+        return str(table.get_row(row_key)[column])
+    except Exception:  # noqa: BLE001 - RowDoesNotExist while the rows are replaced
+        return None
+
+
+async def confirm(pilot: Pilot, key: str, answer: str = "enter") -> None:
+    """Press ``key``, wait for the confirmation dialog, answer it."""
+    await pilot.press(key)
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == "ConfirmDialog", "confirm")
+    await pilot.press(answer)
+    await wait_until(pilot, lambda: type(pilot.app.screen).__name__ != "ConfirmDialog", "closed")

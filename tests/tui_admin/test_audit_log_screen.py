@@ -13,7 +13,7 @@ from pdp_tui.services import accounts, audit, catalogue, plans, search
 from pdp_tui.services.errors import NotFound, ServiceError
 from pdp_tui.tui.screens.audit_log import KIND_LABELS, AuditLogScreen
 
-from .conftest import column, login, settle, shown_text, type_text
+from .conftest import column, login, settle, shown_text, type_text, wait_until
 
 
 def events_table(app) -> DataTable:
@@ -27,8 +27,8 @@ def status(app) -> str:
 async def open_log(pilot, username: str, password: str) -> None:
     await login(pilot, username, password)
     await pilot.press("f8")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, AuditLogScreen), "the log")
     await settle(pilot)
-    assert isinstance(pilot.app.screen, AuditLogScreen)
 
 
 async def back_to(pilot, selector: str) -> None:
@@ -78,9 +78,17 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await login(pilot, "admin", sqlite_seed.password)
         # An action in the app shows at the top of the log.
         await pilot.press("f7")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CatalogueScreen", "F7")
         await settle(pilot)
         await pilot.press("n")
-        await settle(pilot)
+        await wait_until(
+            pilot,
+            lambda: (
+                type(app.screen).__name__ == "NewStoreDialog"
+                and app.focused is app.screen.field("code")
+            ),
+            "the new store form",
+        )
         await type_text(pilot, "to01")
         await pilot.press("enter")
         await type_text(pilot, "Torino")

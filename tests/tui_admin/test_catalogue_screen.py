@@ -6,16 +6,26 @@ from textual.widgets import DataTable
 
 from pdp_tui.services import catalogue
 from pdp_tui.tui.screens.admin_catalogue import CatalogueScreen, NewCoveringDialog, NewStoreDialog
-from pdp_tui.tui.widgets.form_dialog import ConfirmDialog, field_id
+from pdp_tui.tui.widgets.form_dialog import field_id
 
-from .conftest import column, login, move_to_row, settle, shown_text, type_text
+from .conftest import (
+    cell,
+    column,
+    confirm,
+    login,
+    move_to_row,
+    settle,
+    shown_text,
+    type_text,
+    wait_until,
+)
 
 
 async def open_catalogue(pilot, seed) -> None:
     await login(pilot, "admin", seed.password)
     await pilot.press("f7")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CatalogueScreen), "F7")
     await settle(pilot)
-    assert isinstance(pilot.app.screen, CatalogueScreen)
 
 
 def field_error(app, name: str) -> str:
@@ -30,14 +40,12 @@ async def test_add_a_store_with_errors_at_the_fields(make_app, sqlite_seed):
         assert column(stores, "code") == ["MI01", "RM01"]
 
         await pilot.press("n")
-        await settle(pilot)
-        assert isinstance(app.screen, NewStoreDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, NewStoreDialog), "NewStoreDialog")
         await type_text(pilot, "mi01")  # exists already
         await pilot.press("enter")
         await type_text(pilot, "Milano Nord")
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, NewStoreDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, NewStoreDialog), "NewStoreDialog")
         assert field_error(app, "code") == "Il negozio MI01 esiste già."
 
         await pilot.press(*["backspace"] * 4)
@@ -51,8 +59,7 @@ async def test_add_a_store_with_errors_at_the_fields(make_app, sqlite_seed):
 
         await type_text(pilot, "Milano Nord")
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, CatalogueScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, CatalogueScreen), "CatalogueScreen")
         assert column(stores, "code") == ["MI01", "MI02", "RM01"]
         assert stores.cursor_row == 1, "the new store is selected"
     assert ("MI02", "Milano Nord") in [
@@ -65,15 +72,15 @@ async def test_a_new_covering_is_offered_to_staff_and_can_be_withdrawn(make_app,
     async with app.run_test(size=(80, 24)) as pilot:
         await open_catalogue(pilot, sqlite_seed)
         await pilot.press("r")
-        await settle(pilot)
-        assert isinstance(app.screen, NewCoveringDialog)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, NewCoveringDialog), "NewCoveringDialog"
+        )
         await pilot.press("enter")  # empty
         await settle(pilot)
         assert field_error(app, "label") != ""
         await type_text(pilot, "Velluto a coste")
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, CatalogueScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, CatalogueScreen), "CatalogueScreen")
         coverings = app.screen.query_one("#coverings", DataTable)
         assert app.focused is coverings
         assert column(coverings, "label")[-1] == "Velluto a coste"
@@ -86,16 +93,11 @@ async def test_a_new_covering_is_offered_to_staff_and_can_be_withdrawn(make_app,
             c for c in catalogue.list_coverings(sqlite_seed.admin) if c.label == "Velluto a coste"
         )
         await move_to_row(pilot, coverings, str(velluto.id))
-        await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert str(coverings.get_row(str(velluto.id))[1]) == "no"
+        await confirm(pilot, "d")
+        await wait_until(pilot, lambda: cell(coverings, str(velluto.id), 1) == "no", "withdrawn")
         labels = [c.label for c in catalogue.list_coverings(sqlite_seed.staff_mi)]
         assert "Velluto a coste" not in labels
 
-        await pilot.press("d", "enter")  # back on sale
-        await settle(pilot)
-        assert str(coverings.get_row(str(velluto.id))[1]) == "sì"
+        await confirm(pilot, "d")  # back on sale
+        await wait_until(pilot, lambda: cell(coverings, str(velluto.id), 1) == "sì", "on sale")
     assert "Velluto a coste" in [c.label for c in catalogue.list_coverings(sqlite_seed.staff_mi)]

@@ -79,7 +79,14 @@ def test_new_user_form_with_errors(snap_compare, make_app, sqlite_seed):
     async def run_before(pilot) -> None:
         await login(pilot, "admin", sqlite_seed.password)
         await pilot.press("a")
-        await wait_until(pilot, lambda: pilot.app.screen.query("#dlg-username"), "the form")
+        await wait_until(
+            pilot,
+            lambda: (
+                pilot.app.screen.query("#dlg-username")
+                and pilot.app.focused is pilot.app.screen.query_one("#dlg-username")
+            ),
+            "the form",
+        )
         await settle(pilot)
         await type_text(pilot, "x")
         await pilot.press("enter", "enter", "enter", "enter")

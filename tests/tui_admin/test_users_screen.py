@@ -10,9 +10,19 @@ from pdp_tui.models import User
 from pdp_tui.services import auth
 from pdp_tui.services.errors import AuthenticationFailed
 from pdp_tui.tui.screens.admin_users import NewUserDialog, ResetPasswordDialog, UsersScreen
-from pdp_tui.tui.widgets.form_dialog import ActionDialog, ConfirmDialog, field_id
+from pdp_tui.tui.widgets.form_dialog import ActionDialog, field_id
 
-from .conftest import column, login, move_to_row, settle, shown_text, type_text, wait_until
+from .conftest import (
+    cell,
+    column,
+    confirm,
+    login,
+    move_to_row,
+    settle,
+    shown_text,
+    type_text,
+    wait_until,
+)
 
 NEW_PASSWORD = "provvisoria-123"
 
@@ -28,6 +38,11 @@ def field_error(app, name: str) -> str:
 async def open_users(pilot, seed) -> None:
     await login(pilot, "admin", seed.password)
     assert isinstance(pilot.app.screen, UsersScreen), "admin lands on Utenti"
+    await wait_until(
+        pilot,
+        lambda: pilot.app.screen.query("#users") and users_table(pilot.app).row_count > 0,
+        "the accounts",
+    )
 
 
 async def test_admin_creates_a_staff_account_that_must_change_password(make_app, sqlite_seed):
@@ -35,8 +50,7 @@ async def test_admin_creates_a_staff_account_that_must_change_password(make_app,
     async with app.run_test(size=(80, 24)) as pilot:
         await open_users(pilot, sqlite_seed)
         await pilot.press("a")
-        await settle(pilot)
-        assert isinstance(app.screen, NewUserDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, NewUserDialog), "NewUserDialog")
         await type_text(pilot, "Nuovo.MI")
         await pilot.press("enter")
         await type_text(pilot, "Carla Neri")
@@ -66,7 +80,14 @@ async def test_new_account_errors_are_shown_at_their_fields(make_app, sqlite_see
     async with app.run_test(size=(80, 24)) as pilot:
         await open_users(pilot, sqlite_seed)
         await pilot.press("a")
-        await settle(pilot)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NewUserDialog)
+                and app.focused is app.screen.field("username")
+            ),
+            "the form",
+        )
         await type_text(pilot, "x")  # too short
         await pilot.press("enter", "enter", "enter")  # no name; role staff; no store
         await pilot.press("enter")
@@ -74,7 +95,7 @@ async def test_new_account_errors_are_shown_at_their_fields(make_app, sqlite_see
         await pilot.press("enter")
         await type_text(pilot, "corta")
         await pilot.press("enter")
-        await settle(pilot)
+        await wait_until(pilot, lambda: field_error(app, "password"), "the errors")
 
         assert isinstance(app.screen, NewUserDialog), "the form stays open"
         assert "Nome utente" in field_error(app, "username")
@@ -95,8 +116,7 @@ async def test_new_account_errors_are_shown_at_their_fields(make_app, sqlite_see
         assert field_error(app, "password2") == "Le due password non coincidono."
         assert field_error(app, "store") == ""
         await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, UsersScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), "UsersScreen")
         assert "nuovo.rm" not in column(users_table(app), "username")
     assert not User.select().where(User.username.in_(["x", "nuovo.rm"])).exists()
 
@@ -106,7 +126,14 @@ async def test_support_and_admin_accounts_have_no_store(make_app, sqlite_seed):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_users(pilot, sqlite_seed)
         await pilot.press("a")
-        await settle(pilot)
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NewUserDialog)
+                and app.focused is app.screen.field("username")
+            ),
+            "the form",
+        )
         dialog = app.screen
         await pilot.press("enter", "enter")  # to the role
         await pilot.press("2")  # assistenza
@@ -122,25 +149,18 @@ async def test_disabled_account_cannot_log_in_until_enabled_again(make_app, sqli
         await open_users(pilot, sqlite_seed)
         table = users_table(app)
         await move_to_row(pilot, table, "vendite.mi")
-        await pilot.press("d")
-        await settle(pilot)
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert str(table.get_row("vendite.mi")[4]) == "disattivato"
+        await confirm(pilot, "d")
+        await wait_until(pilot, lambda: cell(table, "vendite.mi", 4) == "disattivato", "off")
         with pytest.raises(AuthenticationFailed):
             auth.authenticate("vendite.mi", sqlite_seed.password)
 
         # Esc on the confirmation changes nothing.
-        await pilot.press("d")
+        await confirm(pilot, "d", "escape")
         await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert str(table.get_row("vendite.mi")[4]) == "disattivato"
+        assert cell(table, "vendite.mi", 4) == "disattivato"
 
-        await pilot.press("d", "enter")
-        await settle(pilot)
-        assert str(table.get_row("vendite.mi")[4]) == "attivo"
+        await confirm(pilot, "d")
+        await wait_until(pilot, lambda: cell(table, "vendite.mi", 4) == "attivo", "on again")
     assert auth.authenticate("vendite.mi", sqlite_seed.password).username == "vendite.mi"
 
 
@@ -150,10 +170,11 @@ async def test_admin_cannot_disable_own_account(make_app, sqlite_seed):
         await open_users(pilot, sqlite_seed)
         table = users_table(app)
         await move_to_row(pilot, table, "admin")
-        await pilot.press("d", "enter")
-        await settle(pilot)
+        await confirm(pilot, "d")
+        await wait_until(
+            pilot, lambda: any(n.severity == "error" for n in app._notifications), "refusal"
+        )
         assert str(table.get_row("admin")[4]) == "attivo"
-        assert any(n.severity == "error" for n in app._notifications)
 
 
 async def test_reset_password_forces_a_change_at_next_login(make_app, sqlite_seed):
@@ -163,8 +184,9 @@ async def test_reset_password_forces_a_change_at_next_login(make_app, sqlite_see
         table = users_table(app)
         await move_to_row(pilot, table, "vendite.rm")
         await pilot.press("p")
-        await settle(pilot)
-        assert isinstance(app.screen, ResetPasswordDialog)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ResetPasswordDialog), "ResetPasswordDialog"
+        )
         await type_text(pilot, NEW_PASSWORD)
         await pilot.press("enter")
         await type_text(pilot, NEW_PASSWORD)
@@ -204,15 +226,14 @@ async def test_enter_on_a_row_lists_the_actions(make_app, sqlite_seed):
         table = users_table(app)
         await move_to_row(pilot, table, "vendite.mi")
         await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, ActionDialog)
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionDialog), "ActionDialog")
         await pilot.press("down", "enter")  # Reimposta password
-        await settle(pilot)
-        assert isinstance(app.screen, ResetPasswordDialog)
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, ResetPasswordDialog), "ResetPasswordDialog"
+        )
         assert app.screen.username == "vendite.mi"
         await pilot.press("escape")
-        await settle(pilot)
-        assert isinstance(app.screen, UsersScreen)
+        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), "UsersScreen")
 
 
 async def test_help_lists_the_keys_that_apply_to_the_selected_account(make_app, sqlite_seed):

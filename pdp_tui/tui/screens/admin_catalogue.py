@@ -151,7 +151,9 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
             coverings.add_column(label, key=key, width=width)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Resume can come before the screen has composed (the first screen of a mode on a
+        # busy machine): load after the next refresh, when the widgets are there.
+        self.call_after_refresh(self.reload)
 
     def on_opened_again(self, _: OpenedAgain) -> None:
         self.query_one("#stores").focus()
@@ -210,7 +212,11 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
 
     @property
     def selected_covering(self) -> CatalogueItem | None:
-        key = self._row_key(self.query_one("#coverings", DataTable))
+        # Also asked (through check_action) before the screen has composed its tables.
+        table = next(self.query("#coverings").results(DataTable), None)
+        if table is None:
+            return None
+        key = self._row_key(table)
         return self._coverings.get(int(key)) if key else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -225,7 +225,9 @@ class UsersScreen(ServiceCalls, Screen[None]):
             table.add_column(label, key=key, width=width)
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        # Resume can come before the screen has composed (the first screen of a mode on a
+        # busy machine): load after the next refresh, when the widgets are there.
+        self.call_after_refresh(self.reload)
 
     def on_opened_again(self, _: OpenedAgain) -> None:
         self.query_one("#users").focus()
@@ -274,8 +276,10 @@ class UsersScreen(ServiceCalls, Screen[None]):
 
     @property
     def selected(self) -> Account | None:
-        table = self.query_one("#users", DataTable)
-        if not self._accounts or table.row_count == 0:
+        # Also asked (through check_action) before the screen has composed its table.
+        tables = self.query("#users").results(DataTable)
+        table = next(tables, None)
+        if table is None or not self._accounts or table.row_count == 0:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return self._accounts.get(str(key.value))

@@ -193,6 +193,10 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
         self.query_one("#audit-kind", Select).set_options((kind_label(k), k) for k in kinds)
 
     def on_screen_resume(self) -> None:
+        # After the next refresh: resume can come before the screen has composed.
+        self.call_after_refresh(self._reload_same_page)
+
+    def _reload_same_page(self) -> None:
         self._load(self._pages.index, cursor_row=self._table.cursor_row)
 
     def on_opened_again(self, _: OpenedAgain) -> None:

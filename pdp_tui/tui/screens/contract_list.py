@@ -199,5 +199,9 @@ class ContractListScreen(ServiceCalls, Screen[None]):
 
     def on_screen_resume(self) -> None:
         # Shown first, or back from the detail or another screen: show what changed
-        # meanwhile, on the same page and row.
+        # meanwhile, on the same page and row. After the next refresh: resume can come
+        # before the screen has composed (the first screen of a mode on a busy machine).
+        self.call_after_refresh(self._reload_same_page)
+
+    def _reload_same_page(self) -> None:
         self._load(self._pages.index, cursor_row=self.query_one("#plans", DataTable).cursor_row)
