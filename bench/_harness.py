@@ -147,6 +147,18 @@ def postgres_db(contracts: int = MILLION, url: str = POSTGRES_URL) -> str | None
     return url
 
 
+def million_plan_databases(choice: str) -> list[tuple[str, str]]:
+    """(label, URL) of the 1,000,000-plan databases for ``--backend sqlite|postgres|both``."""
+    found = []
+    if choice in ("sqlite", "both"):
+        found.append(("SQLite", sqlite_db(MILLION)))
+    if choice in ("postgres", "both"):
+        url = postgres_db()
+        if url:
+            found.append(("PostgreSQL", url))
+    return found
+
+
 @contextmanager
 def scratch_copy(url: str) -> Iterator[str]:
     """A throwaway copy of a cached database, for benchmarks that register plans.

@@ -141,13 +141,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261125)
     args = parser.parse_args()
     h.header("Filter latency: key press to filtered rows on screen (1,000,000 plans)")
-    backends = []
-    if args.backend in ("sqlite", "both"):
-        backends.append(("SQLite", h.sqlite_db(h.MILLION)))
-    if args.backend in ("postgres", "both"):
-        url = h.postgres_db()
-        if url:
-            backends.append(("PostgreSQL", url))
+    backends = h.million_plan_databases(args.backend)
     for name, url in backends:
         print(f"{name}: {url}")
         users = (("staff (MI01)", h.STAFF, "MI01"), ("support (all)", h.SUPPORT, None))

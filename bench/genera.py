@@ -108,13 +108,7 @@ def main() -> None:
     if args.gc_freeze:
         freeze_gc_after_login()
     h.header("Genera (F5) to the activation code on screen (1,000,000 plans)")
-    backends = []
-    if args.backend in ("sqlite", "both"):
-        backends.append(("SQLite", h.sqlite_db(h.MILLION)))
-    if args.backend in ("postgres", "both"):
-        url = h.postgres_db()
-        if url:
-            backends.append(("PostgreSQL", url))
+    backends = h.million_plan_databases(args.backend)
     for name, url in backends:
         with h.scratch_copy(url) as scratch:
             totals, service = asyncio.run(measure(scratch, args.runs))

@@ -66,13 +66,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     h.header(f"Peak RSS after paging through {args.pages * 50:,} rows of 1,000,000 plans")
-    backends = []
-    if args.backend in ("sqlite", "both"):
-        backends.append(("SQLite", h.sqlite_db(h.MILLION)))
-    if args.backend in ("postgres", "both"):
-        url = h.postgres_db()
-        if url:
-            backends.append(("PostgreSQL", url))
+    backends = h.million_plan_databases(args.backend)
     bare = statistics.median(bare_peak() for _ in range(args.runs))
     print(f"{'bare app':<11} peak RSS {bare / MIB:6.1f} MiB (median of {args.runs})")
     for name, url in backends:

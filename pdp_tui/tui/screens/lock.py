@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from pdp_tui.domain import Actor
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
+from pdp_tui.tui.screens.login import authenticate
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.text_field import TextField
@@ -20,12 +21,6 @@ EXPLAIN = (
     "credenziali: il lavoro non salvato della sessione precedente andrà perso."
 )
 CHECKING = "Verifica in corso…"
-
-
-def _authenticate(username: str, password: str) -> Actor:
-    from pdp_tui.services import auth
-
-    return auth.authenticate(username, password)
 
 
 class LockScreen(EnterMovesOn, ServiceCalls, Screen[None]):
@@ -58,7 +53,7 @@ class LockScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         password = self.query_one("#lock-password", Input).value
         self._message(CHECKING)
         self.call_service(
-            _authenticate,
+            authenticate,
             username,
             password,
             on_success=lambda actor: self.app.unlock(actor, password),

@@ -25,7 +25,8 @@ MISSING = "Inserisci nome utente e password."
 DEMO_HEADER = "Account dimostrativi (nome utente / password):"
 
 
-def _authenticate(username: str, password: str) -> Actor:
+def authenticate(username: str, password: str) -> Actor:
+    """The service call, imported when first used: argon2 and peewee load after the screen."""
     from pdp_tui.services import auth
 
     return auth.authenticate(username, password)
@@ -79,7 +80,7 @@ class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         self._set_busy(True)
         self._message(CHECKING, error=False)
         self.call_service(
-            _authenticate,
+            authenticate,
             username,
             password,
             on_success=lambda actor: self._logged_in(actor, password),
