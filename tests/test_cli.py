@@ -16,10 +16,8 @@ import os
 import subprocess
 import sys
 import textwrap
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -61,37 +59,12 @@ def cli_env(tmp_path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param(
-            "postgres",
-            id="postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"no {POSTGRES_ENV}"),
-            ],
-        ),
-    ]
-)
-def cli_db_url(request, tmp_path) -> Iterator[str]:
-    """An empty database (not migrated): an SQLite file or a new PostgreSQL database."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/cli.sqlite3"
-        _release_connections()
-        return
-    import psycopg
-
-    server = os.environ[POSTGRES_ENV]
-    name = f"pdp_cli_{uuid.uuid4().hex}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(urlsplit(server)._replace(path="/" + name))
-    finally:
-        _release_connections()
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+@pytest.fixture
+def cli_db_url(db_url) -> Iterator[str]:
+    """An empty database (not migrated), from conftest's ``db_url`` (SQLite and PostgreSQL);
+    the connections the in-process CLI opened are given back afterwards."""
+    yield db_url
+    _release_connections()
 
 
 Run = Callable[..., tuple[int, str, str]]
@@ -440,7 +413,8 @@ def test_demo_fills_realistic_searchable_plans_and_runs_twice(run):
 def _index_definitions() -> dict[str, str]:
     if db.is_postgres():
         rows = db.database.execute_sql(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'plan'"
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = 'plan' AND schemaname = current_schema()"
         )
     else:
         rows = db.database.execute_sql(
