@@ -1,7 +1,7 @@
 """Fixtures for the Pilot and snapshot tests of the terminal app.
 
 Helpers that tests call directly (typing, waiting, reading the screen) live in
-``pilot_helpers.py`` beside this file.
+``tests/pilot_helpers.py``, shared by every UI suite.
 """
 
 from __future__ import annotations

@@ -51,16 +51,16 @@ async def search_for(pilot, text: str, expected: list[str]) -> None:
     assert input_value(app, "#search") == text
     await wait_until(
         pilot,
-        lambda: shown_contracts(app) == expected
-        and status(app) != "Ricerca in corso…"
-        and (expected or status(app) == "Nessun contratto trovato."),
+        lambda: (
+            shown_contracts(app) == expected
+            and status(app) != "Ricerca in corso…"
+            and (expected or status(app) == "Nessun contratto trovato.")
+        ),
         what=f"{expected} for {text!r}",
     )
 
 
-async def test_newest_first_own_store_only_down_into_rows(
-    sqlite_seed, make_app, register, clock
-):
+async def test_newest_first_own_store_only_down_into_rows(sqlite_seed, make_app, register, clock):
     registered = {
         number: register(sqlite_seed.staff_mi, number, first, last)
         for number, first, last in (

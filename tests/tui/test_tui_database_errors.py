@@ -111,9 +111,7 @@ def stored_codes(url: str, contract_number: str) -> list[str]:
 
 
 @pytest.mark.postgres
-async def test_genera_while_postgres_is_cut_off_then_again_when_it_is_back(
-    seed, db_url, make_app
-):
+async def test_genera_while_postgres_is_cut_off_then_again_when_it_is_back(seed, db_url, make_app):
     app = make_app(database_url=db_url)
     panel = None
     try:
@@ -150,8 +148,10 @@ async def test_genera_while_postgres_is_cut_off_then_again_when_it_is_back(
             await pilot.press("f5")
             await wait_until(
                 pilot,
-                lambda: panel.plan is not None
-                or (message.content.plain == UNAVAILABLE and not app.workers._workers),
+                lambda: (
+                    panel.plan is not None
+                    or (message.content.plain == UNAVAILABLE and not app.workers._workers)
+                ),
                 timeout=15,
             )
             assert panel.plan is not None, flat(region_text(app, message))

@@ -98,8 +98,9 @@ async def test_markup_in_names_shows_literally_in_list_and_detail(
             assert app.focused is app.screen.query_one("#search")
             await pilot.press("ctrl+u")
             await type_text(pilot, number)
-            await wait_until(pilot, lambda n=number: plans.row_count == 1
-                             and plans.get_row_at(0)[0].plain == n)
+            await wait_until(
+                pilot, lambda n=number: plans.row_count == 1 and plans.get_row_at(0)[0].plain == n
+            )
             await pilot.press("enter", "enter")
             await wait_until(pilot, lambda: isinstance(app.screen, ContractDetailScreen))
             panel = app.screen.query_one("#detail-code", ActivationCodePanel)
@@ -116,9 +117,7 @@ async def test_markup_in_names_shows_literally_in_list_and_detail(
         assert still_running(app)
 
 
-async def test_markup_typed_into_the_form_shows_literally_in_the_code_panel(
-    sqlite_seed, make_app
-):
+async def test_markup_typed_into_the_form_shows_literally_in_the_code_panel(sqlite_seed, make_app):
     first, last = "[@click=app.quit]Mario", "[b]Rossi[/b]"
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -62,9 +62,7 @@ async def test_ctrl_alternatives_work_from_inside_a_text_field(sqlite_seed, make
         assert input_value(app, "#contract_number") == "PDP-5"
         assert input_value(app, "#first_name") == "Anna"
         assert input_value(app, "#last_name") == "Neri"
-    assert [p.contract_number for p in search.search_plans(sqlite_seed.staff_mi).rows] == [
-        "PDP-5"
-    ]
+    assert [p.contract_number for p in search.search_plans(sqlite_seed.staff_mi).rows] == ["PDP-5"]
 
 
 async def test_editing_keys_still_edit_in_fields(sqlite_seed, make_app):
@@ -131,9 +129,7 @@ async def test_list_footer_shows_the_paging_keys(sqlite_seed, make_app):
         assert "PgSu Pag. prec." in footer(app)
 
 
-async def test_pagedown_from_the_rows_loads_the_next_page(
-    sqlite_seed, make_app, register, clock
-):
+async def test_pagedown_from_the_rows_loads_the_next_page(sqlite_seed, make_app, register, clock):
     for i in range(1, 61):
         register(sqlite_seed.staff_mi, f"PDP-{i:04d}")
     app = make_app()

@@ -70,9 +70,7 @@ async def test_empty_fields_ask_for_both(sqlite_seed, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter", "enter")
-        await wait_until(
-            pilot, lambda: login_message(app) == "Inserisci nome utente e password."
-        )
+        await wait_until(pilot, lambda: login_message(app) == "Inserisci nome utente e password.")
         assert app.focused is app.screen.query_one("#username")
 
 

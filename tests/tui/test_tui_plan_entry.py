@@ -129,9 +129,7 @@ async def test_empty_form_shows_a_message_at_each_field_and_saves_nothing(sqlite
     assert search.search_plans(sqlite_seed.staff_mi).rows == []
 
 
-async def test_one_bad_field_gets_the_focus_and_the_fix_clears_the_message(
-    sqlite_seed, make_app
-):
+async def test_one_bad_field_gets_the_focus_and_the_fix_clears_the_message(sqlite_seed, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await login_staff(pilot)
@@ -154,9 +152,7 @@ async def test_one_bad_field_gets_the_focus_and_the_fix_clears_the_message(
         await wait_for_code(pilot)
         assert not app.screen.query_one("#contract_number-error").display
         assert not app.screen.query_one("#contract_number").has_class("-invalid")
-    assert [p.contract_number for p in search.search_plans(sqlite_seed.staff_mi).rows] == [
-        "PDP-7"
-    ]
+    assert [p.contract_number for p in search.search_plans(sqlite_seed.staff_mi).rows] == ["PDP-7"]
 
 
 async def test_contract_of_another_store_is_refused_at_the_contract_field(
@@ -275,7 +271,6 @@ async def test_a_second_enter_after_genera_keeps_the_code_on_screen(sqlite_seed,
     assert len(plans_with_number(sqlite_seed.staff_mi, "PDP-11")) == 1
 
 
-
 async def test_a_burst_of_keys_lands_in_the_right_fields(sqlite_seed, make_app):
     """A paste, or keys a slow SSH link delivers together: Enter moves on at once."""
     app = make_app()
@@ -286,7 +281,11 @@ async def test_a_burst_of_keys_lands_in_the_right_fields(sqlite_seed, make_app):
         await wait_for_code(pilot)
     [plan] = plans_with_number(sqlite_seed.staff_mi, "PDP-77")
     detail = plans.get_plan(sqlite_seed.staff_mi, plan.id)
-    assert (detail.first_name, detail.last_name, detail.covering.label) == ("Anna", "Verdi", "Pelle")
+    assert (detail.first_name, detail.last_name, detail.covering.label) == (
+        "Anna",
+        "Verdi",
+        "Pelle",
+    )
     assert detail.protection is ProtectionType.COVERING
 
 

@@ -52,8 +52,10 @@ def test_plan_form_with_errors(snap_compare, sqlite_seed, make_app):
         await pilot.press("f5")
         await wait_until(
             pilot,
-            lambda: app.screen.query_one("#protection-error").display
-            and app.screen.query_one("#contract_number-error").display,
+            lambda: (
+                app.screen.query_one("#protection-error").display
+                and app.screen.query_one("#contract_number-error").display
+            ),
         )
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -1,56 +1,29 @@
-"""Driving the app by keys and reading what the screen shows (small copies of the ideas in
-``tests/tui/pilot_helpers.py``, which is not an importable module from this package)."""
+"""What the support and correction tests add to the shared ``tests/pilot_helpers.py``."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
-
-from textual.app import App, _character_to_key
+from pilot_helpers import (  # noqa: F401 - re-exported for this package's tests
+    PASSWORD,
+    flat,
+    input_value,
+    key_names,
+    login_staff,
+    region_text,
+    screen_lines,
+    screen_text,
+    settle,
+    type_text,
+    wait_until,
+)
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
-from textual.widgets import Input
 
 from pdp_tui.models import AuditEvent
-
-PASSWORD = "password-di-prova"  # the seed accounts' password (tests/conftest.py)
-
-
-def key_names(text: str) -> list[str]:
-    """The keys a user presses to type ``text``: ``"[b] x"`` -> ``left_square_bracket, b, …``."""
-    return [_character_to_key(ch) for ch in text]
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    if text:
-        await pilot.press(*key_names(text))
-
-
-def screen_lines(app: App) -> list[str]:
-    """The lines of the screen in front, as the compositor draws them."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
-def screen_text(app: App) -> str:
-    return "\n".join(screen_lines(app))
-
-
-def flat(text: str) -> str:
-    """Every run of whitespace and box-drawing border reduced to one space."""
-    borders = "║│┃╔╗╚╝═─┏┓┗┛━▊▎▏▕▔▁█▀▄"
-    return " ".join("".join(" " if ch in borders else ch for ch in text).split())
 
 
 def flat_screen(app: App) -> str:
     return flat(screen_text(app))
-
-
-def region_text(app: App, widget: Widget) -> str:
-    """The text drawn in ``widget``'s region of the screen."""
-    region = widget.region
-    lines = screen_lines(app)[region.y : region.y + region.height]
-    return "\n".join(line[region.x : region.x + region.width].rstrip() for line in lines)
 
 
 def find(app: App, selector: str) -> Widget | None:
@@ -65,10 +38,6 @@ def shown(app: App, selector: str) -> str:
     return flat(region_text(app, widget)) if widget is not None and widget.display else ""
 
 
-def input_value(app: App, selector: str) -> str:
-    return app.screen.query_one(selector, Input).value
-
-
 def focused_id(app: App) -> str | None:
     """The id of the focused widget (safe while a screen is still being composed)."""
     return getattr(app.focused, "id", None)
@@ -80,31 +49,6 @@ def screen_name(app: App) -> str:
 
 def audit_count(kind: str) -> int:
     return AuditEvent.select().where(AuditEvent.kind == kind).count()
-
-
-async def wait_until(
-    pilot: Pilot, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
-) -> None:
-    """Poll ``predicate`` (letting workers and the message queue run) until it holds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise AssertionError(
-                f"timed out after {timeout}s waiting for {what or predicate}\n"
-                f"--- screen ({screen_name(pilot.app)}) ---\n{screen_text(pilot.app)}"
-            )
-        try:
-            await asyncio.wait_for(pilot.app.workers.wait_for_complete(), remaining)
-        except TimeoutError:
-            pass
-        await pilot.pause(0.01)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let the running workers finish and the UI process what they sent back."""
-    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 5.0)
-    await pilot.pause()
 
 
 async def login(pilot: Pilot, username: str, password: str = PASSWORD) -> None:
@@ -127,20 +71,6 @@ async def login(pilot: Pilot, username: str, password: str = PASSWORD) -> None:
 async def login_support(pilot: Pilot) -> None:
     await login(pilot, "assistenza")
     await wait_until(pilot, lambda: screen_name(pilot.app) == "VerifyCodeScreen")
-
-
-async def login_staff(pilot: Pilot, username: str = "vendite.mi") -> None:
-    """Log in as staff and wait for the plan form with its catalogue."""
-    app = pilot.app
-    await login(pilot, username)
-    await wait_until(
-        pilot,
-        lambda: (
-            screen_name(app) == "PlanEntryScreen"
-            and getattr(find(app, "#covering"), "choices", None)
-        ),
-        what="the plan form with its catalogue",
-    )
 
 
 async def open_detail(pilot: Pilot, contract_number: str) -> None:

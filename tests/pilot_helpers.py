@@ -1,4 +1,4 @@
-"""Helpers for driving the app by keys and reading what the screen shows."""
+"""Helpers for driving the app by keys and reading what the screen shows (every UI suite)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def region_text(app: App, widget: Widget) -> str:
 
 def flat(text: str) -> str:
     """Text with every run of whitespace (and box-drawing borders) reduced to one space."""
-    borders = "║│┃╔╗╚╝═─┏┓┗┛━▊▎▏▕▔▁"
+    borders = "║│┃╔╗╚╝═─┏┓┗┛━▊▎▏▕▔▁█▀▄"
     return " ".join("".join(" " if ch in borders else ch for ch in text).split())
 
 
@@ -115,8 +115,10 @@ async def login(pilot: Pilot, username: str, password: str = PASSWORD) -> None:
     await pilot.press("enter")
     await wait_until(
         pilot,
-        lambda: not isinstance(app.screen, LoginScreen)
-        or not app.screen.query_one("#password", Input).disabled,
+        lambda: (
+            not isinstance(app.screen, LoginScreen)
+            or not app.screen.query_one("#password", Input).disabled
+        ),
         what="the login attempt to end",
     )
 
@@ -129,7 +131,8 @@ async def login_staff(pilot: Pilot, username: str = "vendite.mi") -> None:
     app = pilot.app
     await wait_until(
         pilot,
-        lambda: isinstance(app.screen, PlanEntryScreen)
-        and app.screen.query_one("#covering").choices,
+        lambda: (
+            isinstance(app.screen, PlanEntryScreen) and app.screen.query_one("#covering").choices
+        ),
         what="the plan form with its catalogue",
     )
