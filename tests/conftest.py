@@ -7,6 +7,7 @@ on a fresh PostgreSQL schema in the database named by ``PDP_TEST_POSTGRES_URL``
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -63,6 +64,23 @@ def fast_hasher(monkeypatch) -> Iterator[PasswordHasher]:
     yield cheap
     auth._dummy_hash.cache_clear()
     original.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def pilot_waits_for_type_ahead(monkeypatch) -> None:
+    """After pressing keys, Pilot also waits for the keys the app holds in its type-ahead
+    queue to be delivered (``pdp_tui.tui.type_ahead``), as it waits for the screen."""
+    from textual.pilot import Pilot
+
+    original = Pilot._wait_for_screen
+
+    async def wait_for_screen(self, timeout: float = 30.0) -> bool:
+        type_ahead = getattr(self.app, "type_ahead", None)
+        if type_ahead is not None:
+            await asyncio.wait_for(type_ahead.delivered(), timeout)
+        return await original(self, timeout)
+
+    monkeypatch.setattr(Pilot, "_wait_for_screen", wait_for_screen)
 
 
 # --- database URLs ------------------------------------------------------------------------

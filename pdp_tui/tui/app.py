@@ -19,9 +19,10 @@ from textual.screen import Screen
 
 from pdp_tui.config import Settings
 from pdp_tui.domain import Actor, DemoAccount, Role
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.screens.login import LoginScreen
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.type_ahead import TypeAhead
 
 LOGIN_MODE = "accesso"
 # Each mode is one main screen with its own stack (the detail opens on top of the list).
@@ -89,6 +90,7 @@ class PdpApp(App[None]):
         self._database_ready = False
         self._last_activity = time.monotonic()
         self.locked = False
+        self.type_ahead = TypeAhead(self)
 
     # --- database -----------------------------------------------------------------
 
@@ -123,6 +125,8 @@ class PdpApp(App[None]):
     # --- session --------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # A screen shown (or shown again) may deliver what was typed while it was coming.
+        self.screen_change_signal.subscribe(self, lambda _: self.type_ahead.wake())
         # After the first paint, so that the imports do not compete with it.
         self.call_after_refresh(
             self.run_worker, self._warm_up, thread=True, group="warm-up", exit_on_error=False
@@ -135,6 +139,9 @@ class PdpApp(App[None]):
         """After good credentials: a forced password change first, then the session."""
         if actor.must_change_password:
             from pdp_tui.tui.screens.change_password import ChangePasswordScreen
+
+            # Keys typed blind after the password were meant for the form, not for this.
+            self.type_ahead.discard()
 
             def changed(new_actor: Actor | None) -> None:
                 if new_actor is not None:
@@ -164,6 +171,7 @@ class PdpApp(App[None]):
             return
         self.actor = None
         self.locked = False
+        self.type_ahead.discard()  # what was typed for this session is not for the next
         if self.current_mode != LOGIN_MODE:
             self.switch_mode(LOGIN_MODE)
         for name in SCREENS:
@@ -173,8 +181,14 @@ class PdpApp(App[None]):
     # --- idle lock ----------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown)):
+        if isinstance(event, (events.Key, events.Paste, events.MouseDown)):
             self._last_activity = time.monotonic()
+        if (
+            isinstance(event, (events.Key, events.Paste))
+            and not event.is_forwarded
+            and self.type_ahead.hold(event)
+        ):
+            return  # delivered later, in order (type_ahead)
         await super().on_event(event)
 
     def _lock_if_idle(self) -> None:
@@ -215,13 +229,14 @@ class PdpApp(App[None]):
             return self._has_mode(str(parameters[0]))
         return True
 
-    def action_open(self, mode: str) -> None:
+    async def action_open(self, mode: str) -> None:
+        """The screen of ``mode``, ready for the next piece of work (see ``OpenedByKey``)."""
         if not self._has_mode(mode):
             return
-        if self.current_mode == mode:
-            self.screen.post_message(OpenedAgain())
-            return
-        self.switch_mode(mode)
+        again = self.current_mode == mode
+        if not again:
+            await self.switch_mode(mode)
+        self.screen.post_message(OpenedByKey(again=again))
 
     def action_help(self) -> None:
         from pdp_tui.tui.screens.help import HelpScreen

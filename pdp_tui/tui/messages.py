@@ -5,5 +5,13 @@ from __future__ import annotations
 from textual.message import Message
 
 
-class OpenedAgain(Message):
-    """The user asked for the screen already in front (e.g. F2 on Nuovo Piano)."""
+class OpenedByKey(Message):
+    """The user asked for this screen by its key (F2, F3, …), from it or from another one.
+
+    Each screen makes itself ready for the next piece of work: F2 gives the form for the
+    next card, F3 the list's search field, F4 an empty code field.
+    """
+
+    def __init__(self, *, again: bool) -> None:
+        super().__init__()
+        self.again = again  # the screen was already in front

@@ -14,9 +14,9 @@ SIZE = (80, 24)
 
 
 async def footer_drawn(pilot) -> None:
-    """The footer redraws its keys after each change of bindings: wait for them."""
+    """The footer repaints its keys after each change of bindings: wait for them."""
     await settle(pilot)
-    await wait_until(pilot, lambda: pilot.app.screen.query("Footer FooterKey"), "the footer")
+    await wait_until(pilot, lambda: pilot.app.screen.query("KeyFooter"), "the footer")
     await pilot.pause(0.05)
 
 

@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from pdp_tui.domain import CatalogueItem
 from pdp_tui.services import catalogue
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.form_dialog import ConfirmDialog, FormDialog, FormField
@@ -155,9 +155,10 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         # busy machine): load after the next refresh, when the widgets are there.
         self.call_after_refresh(self.reload)
 
-    def on_opened_again(self, _: OpenedAgain) -> None:
-        self.query_one("#stores").focus()
-        self.reload()
+    def on_opened_by_key(self, event: OpenedByKey) -> None:
+        if event.again:  # shown anew, it reloads on resume
+            self.query_one("#stores").focus()
+            self.reload()
 
     # --- the tables ----------------------------------------------------------------------
 

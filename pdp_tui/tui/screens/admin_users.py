@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Static
 from pdp_tui.domain import Role
 from pdp_tui.services import accounts, catalogue
 from pdp_tui.services.accounts import Account
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice
@@ -229,9 +229,10 @@ class UsersScreen(ServiceCalls, Screen[None]):
         # busy machine): load after the next refresh, when the widgets are there.
         self.call_after_refresh(self.reload)
 
-    def on_opened_again(self, _: OpenedAgain) -> None:
-        self.query_one("#users").focus()
-        self.reload()
+    def on_opened_by_key(self, event: OpenedByKey) -> None:
+        if event.again:  # shown anew, it reloads on resume
+            self.query_one("#users").focus()
+            self.reload()
 
     # --- the table -------------------------------------------------------------------------
 

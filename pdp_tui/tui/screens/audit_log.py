@@ -24,7 +24,7 @@ from pdp_tui.domain import AuditEntry, AuditPage
 from pdp_tui.services import audit
 from pdp_tui.tui import format
 from pdp_tui.tui.keyset_pages import KeysetPages
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
@@ -199,8 +199,9 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
     def _reload_same_page(self) -> None:
         self._load(self._pages.index, cursor_row=self._table.cursor_row)
 
-    def on_opened_again(self, _: OpenedAgain) -> None:
-        self.query_one("#audit-user").focus()
+    def on_opened_by_key(self, event: OpenedByKey) -> None:
+        if event.again:  # F8 on the log: to the filters
+            self.query_one("#audit-user").focus()
 
     @property
     def _table(self) -> DataTable:

@@ -19,7 +19,7 @@ from pdp_tui.domain import PlanSummary, SearchPage
 from pdp_tui.services import catalogue, search
 from pdp_tui.tui import format
 from pdp_tui.tui.keyset_pages import KeysetPages
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
@@ -194,7 +194,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
 
         self.app.push_screen(ContractDetailScreen(int(event.row_key.value)))
 
-    def on_opened_again(self, _: OpenedAgain) -> None:
+    def on_opened_by_key(self, _: OpenedByKey) -> None:
         self.query_one("#search", Input).focus()
 
     def on_screen_resume(self) -> None:

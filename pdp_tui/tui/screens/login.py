@@ -40,6 +40,15 @@ class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         Binding("ctrl+q", "app.quit", "Esci", key_display="^Q", priority=True, id="esci-accesso"),
     ]
 
+    _leaving = False  # good credentials: the session's screens are on their way
+
+    def holds_keys(self) -> bool:
+        # Keys typed after a good password belong to the session's first screen.
+        return self._leaving or super().holds_keys()
+
+    def on_screen_resume(self) -> None:
+        self._leaving = False
+
     @property
     def demo_accounts(self) -> tuple[DemoAccount, ...]:
         return self.app.demo_accounts
@@ -109,6 +118,7 @@ class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         password.focus()
 
     def _logged_in(self, actor: Actor, password: str) -> None:
+        self._leaving = True
         self._set_busy(False)
         self._message("", error=False)
         self.query_one("#password", Input).value = ""

@@ -14,7 +14,7 @@ from textual.widgets import Button, Header, Input, Label, Static
 from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
 from pdp_tui.services import catalogue, plans
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
@@ -183,7 +183,7 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
 
     # --- the next plan -----------------------------------------------------------------
 
-    def on_opened_again(self, _: OpenedAgain) -> None:
+    def on_opened_by_key(self, _: OpenedByKey) -> None:
         self.next_plan()
 
     def next_plan(self) -> None:

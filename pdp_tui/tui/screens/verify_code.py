@@ -13,7 +13,7 @@ from textual.widgets import Header, Input, Static
 from pdp_tui.domain import PlanDetail, PlanStatus
 from pdp_tui.services import codes, plans
 from pdp_tui.services.errors import NotFound
-from pdp_tui.tui.messages import OpenedAgain
+from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.screens.contract_detail import detail_table
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
@@ -90,7 +90,7 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
         result.set_class(kind == "-error", "-error")
         result.set_class(kind == "-ok", "-ok")
 
-    def on_opened_again(self, _: OpenedAgain) -> None:
+    def on_opened_by_key(self, _: OpenedByKey) -> None:
         code = self.query_one("#code", Input)
         code.value = ""
         code.focus()

@@ -1,0 +1,160 @@
+"""No key is ever lost: keys typed ahead wait and are delivered in order (the 5250 rule).
+
+A clerk types from the card without looking at the screen, and over SSH keys arrive in
+bursts. Textual hands each key to whatever has focus the moment it arrives, so keys sent
+while a login is checked, Genera runs or a screen loads landed in the wrong place or
+nowhere. Here every key (and paste) from the terminal goes through one queue:
+
+- a key is delivered only once the previous one has settled: its handlers have run, and
+  so have the messages they sent (a search started, the focus moved);
+- while the screen in front is busy (``holds_keys()``: a service call it waits for, or it
+  is not mounted yet) keys wait, and are delivered when it is ready, to whatever has
+  focus then, exactly as if typed then;
+- an error reported to the user (a refused login, a refused registration) discards what
+  was typed ahead, as a 5250 terminal inhibits input on error: keys typed blind must not
+  land in the field the error put the cursor on.
+
+Ctrl+Q is never held: quitting must work whatever the app is doing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.css.query import NoMatches
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.message_pump import MessagePump
+
+NEVER_HELD = frozenset({"ctrl+q"})
+# Messages handled may send more; a key's effects settle within a few rounds.
+_MAX_ROUNDS = 20
+
+
+def _pending(node: MessagePump) -> bool:
+    return not node._message_queue.empty()  # noqa: SLF001 - no public queue size
+
+
+async def _handled_so_far(nodes: list[MessagePump]) -> None:
+    loop = asyncio.get_running_loop()
+    futures = []
+    for node in nodes:
+        future = loop.create_future()
+        if node.call_later(future.set_result, None):
+            futures.append(future)
+    if futures:
+        await asyncio.gather(*futures)
+
+
+async def settled(app: App) -> None:
+    """Return once the app, the screen in front and the focused widget have handled every
+    message sent to them so far, and every message those sent in turn."""
+    for _ in range(_MAX_ROUNDS):
+        try:
+            screen = app.screen
+        except Exception:  # noqa: BLE001 - no screen yet (starting) or any more (exiting)
+            return
+        nodes: list[MessagePump] = [app, screen]
+        focused = app.focused
+        while focused is not None and focused is not screen:
+            nodes.append(focused)
+            focused = focused.parent  # type: ignore[assignment]
+        nodes += [node for node in screen.walk_children() if _pending(node)]
+        await _handled_so_far(nodes)
+        try:
+            if not any(_pending(node) for node in (app, *app.screen.walk_children(with_self=True))):
+                return
+        except Exception:  # noqa: BLE001 - the screen went away meanwhile
+            return
+
+
+class TypeAhead:
+    """The app's one queue of keys typed ahead. ``PdpApp.on_event`` hands it every key
+    and paste from the terminal; screens tell it when they are busy (``holds_keys``)."""
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._held: deque[events.Event] = deque()
+        self._releasing: events.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    # --- what the app calls -----------------------------------------------------------
+
+    def hold(self, event: events.Event) -> bool:
+        """Called for each key or paste from the terminal: True if it waits its turn."""
+        if event is self._releasing:
+            self._releasing = None
+            return False
+        if isinstance(event, events.Key) and event.key in NEVER_HELD:
+            return False
+        self._held.append(event)
+        self.wake()
+        return True
+
+    def wake(self) -> None:
+        """Deliver what waits, if the screen in front is ready (called when it may be)."""
+        if self._task is None and self._held:
+            self._idle.clear()
+            self._task = asyncio.get_running_loop().create_task(self._deliver())
+
+    def discard(self) -> None:
+        """Forget the keys typed ahead (after an error shown to the user)."""
+        self._held.clear()
+        self._set_idle_if_done()
+
+    def retype(self, event: events.Key) -> None:
+        """Deliver ``event`` again, before any key typed after it, to whatever has focus
+        once the current key has settled (a screen that moved the focus for it)."""
+        event.stop()
+        event.prevent_default()
+        self._held.appendleft(events.Key(event.key, event.character))
+        self.wake()
+
+    @property
+    def waiting(self) -> int:
+        return len(self._held)
+
+    async def delivered(self) -> None:
+        """Return once nothing waits (or what waits is held by a busy screen) and the last
+        key delivered has settled. Tests wait on this after pressing keys."""
+        while True:
+            await self._idle.wait()
+            await settled(self._app)
+            if self._idle.is_set():
+                return
+
+    # --- delivery -----------------------------------------------------------------------
+
+    def busy(self) -> bool:
+        try:
+            screen = self._app.screen
+        except Exception:  # noqa: BLE001 - between screens
+            return True
+        holds_keys = getattr(screen, "holds_keys", None)
+        return bool(holds_keys and holds_keys())
+
+    async def _deliver(self) -> None:
+        try:
+            while self._held:
+                await settled(self._app)
+                if self.busy() or not self._held:
+                    return  # the screen wakes us when it is ready
+                event = self._held.popleft()
+                self._releasing = event
+                self._app.post_message(event)
+            await settled(self._app)
+        except NoMatches:  # a screen torn down mid-delivery: nothing to deliver to
+            self._held.clear()
+        finally:
+            self._task = None
+            self._set_idle_if_done()
+
+    def _set_idle_if_done(self) -> None:
+        if self._task is None and (not self._held or self.busy()):
+            self._idle.set()
