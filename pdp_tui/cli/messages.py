@@ -76,3 +76,40 @@ DEMO_ACCOUNT_CREATED = "creato ora"
 DEMO_ACCOUNT_EXISTED = "già presente"
 PLANS_CREATED = "Piani creati: {count} ({first} … {last}) in {elapsed}"
 NO_PLANS_CREATED = "Nessun Piano creato."
+
+# --- argparse's own messages (Python 3.11's argparse.py; parser.py installs them) ---------
+# Keys are argparse's English msgids, exactly; placeholders kept. tests/test_cli_parser.py
+# checks that every message argparse can show an operator is here.
+
+ARGPARSE = {
+    "usage: ": "uso: ",
+    "positional arguments": "argomenti",
+    "options": "opzioni",
+    "subcommands": "comandi",
+    "show this help message and exit": "mostra questo aiuto ed esce",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "%(argument_name)s: %(message)s",
+    "the following arguments are required: %s": "mancano argomenti obbligatori: %s",
+    "one of the arguments %s is required": "serve uno di questi argomenti: %s",
+    "unrecognized arguments: %s": "argomenti non riconosciuti: %s",
+    "ambiguous option: %(option)s could match %(matches)s": (
+        "opzione ambigua: %(option)s (può essere %(matches)s)"
+    ),
+    "invalid choice: %(value)r (choose from %(choices)s)": (
+        "scelta non valida: %(value)r (ammessi: %(choices)s)"
+    ),
+    "unknown parser %(parser_name)r (choices: %(choices)s)": (
+        "comando sconosciuto: %(parser_name)r (ammessi: %(choices)s)"
+    ),
+    "invalid %(type)s value: %(value)r": "valore non valido: %(value)r",
+    "expected one argument": "manca il valore",
+    "expected at most one argument": "al massimo un valore",
+    "expected at least one argument": "manca il valore (almeno uno)",
+    "not allowed with argument %s": "non si usa insieme a %s",
+    "ignored explicit argument %r": "non prende valori (dato %r)",
+    "can't open '%(filename)s': %(error)s": "impossibile aprire '%(filename)s': %(error)s",
+}
+# ngettext: the English singular -> the Italian (singular, plural).
+ARGPARSE_PLURALS = {
+    "expected %s argument": ("serve %s valore", "servono %s valori"),
+}

@@ -5,8 +5,10 @@ its own commands through ``Commands``.
 from __future__ import annotations
 
 import argparse
-import re
-from collections.abc import Callable, Sequence
+import functools
+import gettext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import NoReturn
 
 from pdp_tui.cli import messages
@@ -15,51 +17,69 @@ from pdp_tui.cli.output import PROG
 
 Handler = Callable[[argparse.Namespace], int | None]
 
-# argparse speaks English; these are the messages an operator can meet, in Italian.
-_ARGPARSE_MESSAGES = [
-    (r"the following arguments are required: (.+)", r"mancano argomenti obbligatori: \1"),
-    (r"unrecognized arguments: (.+)", r"argomenti non riconosciuti: \1"),
-    (
-        r"argument (.+?): invalid choice: (.+?) \(choose from (.+)\)",
-        r"\1: scelta non valida \2 (ammessi: \3)",
-    ),
-    (r"argument (.+?): expected one argument", r"\1: manca il valore"),
-    (r"argument (.+?): invalid \S+ value: (.+)", r"\1: valore non valido \2"),
-    (r"argument (.+?): not allowed with argument (.+)", r"\1 non si usa insieme a \2"),
-    (r"ambiguous option: (.+?) could match (.+)", r"opzione ambigua: \1 (può essere \2)"),
-    (r"argument (.+?): (.+)", r"\1: \2"),
-]
+
+class _ItalianArgparse(gettext.NullTranslations):
+    """argparse's own messages in Italian, from messages.ARGPARSE (Python ships no catalogue
+    for them); anything not listed stays as argparse wrote it."""
+
+    def gettext(self, message: str) -> str:
+        return messages.ARGPARSE.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = messages.ARGPARSE_PLURALS.get(singular)
+        if forms is None:
+            return super().ngettext(singular, plural, n)
+        return forms[0] if n == 1 else forms[1]
 
 
-def _italian_usage_error(message: str) -> str:
-    for pattern, replacement in _ARGPARSE_MESSAGES:
-        if re.fullmatch(pattern, message):
-            return re.sub(pattern, replacement, message)
-    return f"argomenti non validi: {message}"
+_ITALIAN = _ItalianArgparse()
 
 
-class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse API
-        super().add_usage(usage, actions, groups, "uso: " if prefix is None else prefix)
+@contextmanager
+def _argparse_in_italian() -> Iterator[None]:
+    """argparse translates each message when it builds it, through its module globals ``_``
+    and ``ngettext`` (``from gettext import gettext as _, ngettext``). They point at the
+    Italian catalogue only while one of our parsers is at work, and back afterwards, so
+    other parsers in the process (pytest's, say) keep their own language. No locale, no
+    .mo file, no global text domain involved."""
+    saved = argparse._, argparse.ngettext
+    argparse._, argparse.ngettext = _ITALIAN.gettext, _ITALIAN.ngettext
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
+def _in_italian(method: Callable) -> Callable:
+    @functools.wraps(method)
+    def italian(*args, **kwargs):
+        with _argparse_in_italian():
+            return method(*args, **kwargs)
+
+    return italian
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with Italian help headings and one-line Italian errors."""
+    """argparse in Italian: help, usage and errors. Errors end the command with one line,
+    "pdp-tui: <message> (vedi pdp-tui … --help)", exit status 2.
+
+    The methods below are where argparse builds text an operator reads (headings and -h at
+    construction, errors while parsing, usage and help when formatting).
+    """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _HelpFormatter)
-        add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
-        self._positionals.title = "argomenti"
-        self._optionals.title = "opzioni"
-        if add_help:  # not in the parents, whose options are copied into each parser
-            self.add_argument(
-                "-h", "--help", action="help", default=argparse.SUPPRESS, help="mostra questo aiuto"
-            )
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        with _argparse_in_italian():
+            super().__init__(*args, **kwargs)
+
+    add_subparsers = _in_italian(argparse.ArgumentParser.add_subparsers)
+    parse_args = _in_italian(argparse.ArgumentParser.parse_args)
+    parse_known_args = _in_italian(argparse.ArgumentParser.parse_known_args)
+    format_usage = _in_italian(argparse.ArgumentParser.format_usage)
+    format_help = _in_italian(argparse.ArgumentParser.format_help)
 
     def error(self, message: str) -> NoReturn:
-        hint = messages.USAGE_HINT.format(message=_italian_usage_error(message), prog=self.prog)
-        raise CliError(hint, EXIT_USAGE)
+        raise CliError(messages.USAGE_HINT.format(message=message, prog=self.prog), EXIT_USAGE)
 
 
 class Commands:
@@ -88,7 +108,12 @@ class Commands:
         parents: Sequence[Parser] = (),
     ) -> Parser:
         """A command; its arguments are added to the parser returned."""
-        command = self._choices.add_parser(name, help=help, parents=[self.common, *parents])
+        command = self._choices.add_parser(
+            name,
+            help=help,
+            description=help[:1].upper() + help[1:],
+            parents=[self.common, *parents],
+        )
         if handler is not None:
             command.set_defaults(handler=handler)
         return command
