@@ -29,6 +29,10 @@ SCHEMA_NOT_MIGRATED = (
 )
 NO_PASSWORD_ON_STDIN = "nessuna password ricevuta sullo standard input."
 PASSWORDS_DIFFER = "le due password non coincidono."
+NO_TERMINAL_FOR_PASSWORD = (
+    "nessun terminale a cui chiedere la password: usa --password-stdin e scrivi la password "
+    "sullo standard input."
+)
 BAD_NUMBER = "numero non valido: {text!r}"
 NUMBER_OUT_OF_RANGE = "da 0 a {maximum} (non {text})"
 

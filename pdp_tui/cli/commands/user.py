@@ -1,12 +1,20 @@
-"""``pdp-tui user …``: the accounts."""
+"""``pdp-tui user …``: the accounts.
+
+``user add`` and ``user passwd`` ask for the password twice on the terminal, or read one
+line of stdin with --password-stdin. Without a terminal on stdin and without that flag they
+refuse at once, exit status 2 (the command line has to change), before the database is
+opened: getpass would otherwise read the password from stdin, echoed, after an English
+GetPassWarning.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from pdp_tui.cli import messages
-from pdp_tui.cli.errors import EXIT_OK, CliError
+from pdp_tui.cli.errors import EXIT_OK, EXIT_USAGE, CliError
 from pdp_tui.cli.output import print_table
 from pdp_tui.cli.parser import Commands, Parser
 from pdp_tui.cli.session import database_session, settings_for
@@ -19,7 +27,8 @@ def register(commands: Commands) -> None:
     password_stdin.add_argument(
         "--password-stdin",
         action="store_true",
-        help="legge la password da una riga dello standard input invece di chiederla",
+        help="legge la password da una riga dello standard input invece di chiederla "
+        "(obbligatorio senza un terminale)",
     )
 
     add = user.add(
@@ -59,6 +68,7 @@ def register(commands: Commands) -> None:
 def add_user(args: argparse.Namespace) -> int:
     from pdp_tui.services import accounts
 
+    _require_password_source(args.password_stdin)
     with database_session(settings_for(args)):
         password = read_password(args.password_stdin)
         account = accounts.create_user(
@@ -109,6 +119,7 @@ def list_users(args: argparse.Namespace) -> int:
 def set_password(args: argparse.Namespace) -> int:
     from pdp_tui.services import accounts
 
+    _require_password_source(args.password_stdin)
     with database_session(settings_for(args)):
         password = read_password(args.password_stdin)
         accounts.reset_password(SYSTEM, args.username, password)
@@ -151,11 +162,30 @@ def read_password(from_stdin: bool) -> str:
         return line.rstrip("\r\n")
     import getpass
 
-    first = getpass.getpass(messages.NEW_PASSWORD)
-    second = getpass.getpass(messages.REPEAT_PASSWORD)
+    with warnings.catch_warnings():
+        # getpass falls back to echoed input, with an English warning, when it cannot switch
+        # the echo off: refuse instead (also when the check below could not tell).
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            first = getpass.getpass(messages.NEW_PASSWORD)
+            second = getpass.getpass(messages.REPEAT_PASSWORD)
+        except getpass.GetPassWarning:
+            raise CliError(messages.NO_TERMINAL_FOR_PASSWORD, EXIT_USAGE) from None
     if first != second:
         raise CliError(messages.PASSWORDS_DIFFER)
     return first
+
+
+def _require_password_source(from_stdin: bool) -> None:
+    """A password comes from stdin (--password-stdin) or from a person at a terminal."""
+    if from_stdin:
+        return
+    try:
+        interactive = sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # stdin closed
+        interactive = False
+    if not interactive:
+        raise CliError(messages.NO_TERMINAL_FOR_PASSWORD, EXIT_USAGE)
 
 
 def _username(args: argparse.Namespace) -> str:
