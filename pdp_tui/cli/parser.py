@@ -75,6 +75,8 @@ class Parser(argparse.ArgumentParser):
     add_subparsers = _in_italian(argparse.ArgumentParser.add_subparsers)
     parse_args = _in_italian(argparse.ArgumentParser.parse_args)
     parse_known_args = _in_italian(argparse.ArgumentParser.parse_known_args)
+    parse_intermixed_args = _in_italian(argparse.ArgumentParser.parse_intermixed_args)
+    parse_known_intermixed_args = _in_italian(argparse.ArgumentParser.parse_known_intermixed_args)
     format_usage = _in_italian(argparse.ArgumentParser.format_usage)
     format_help = _in_italian(argparse.ArgumentParser.format_help)
 
