@@ -70,13 +70,23 @@ def cli_db_url(db_url) -> Iterator[str]:
 Run = Callable[..., tuple[int, str, str]]
 
 
+class _Stdin(io.StringIO):
+    def __init__(self, text: str, tty: bool):
+        super().__init__(text)
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
 @pytest.fixture
 def run(cli_db_url, capsys, monkeypatch) -> Run:
-    """``run("store", "list", stdin="...")`` -> (exit status, stdout, stderr), in-process."""
+    """``run("store", "list", stdin="...")`` -> (exit status, stdout, stderr), in-process;
+    ``tty=True``: stdin is a terminal (a person could be asked for a password)."""
 
-    def call(*args: str, stdin: str = "") -> tuple[int, str, str]:
+    def call(*args: str, stdin: str = "", tty: bool = False) -> tuple[int, str, str]:
         capsys.readouterr()
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        monkeypatch.setattr(sys, "stdin", _Stdin(stdin, tty))
         code = cli.main(["--db", cli_db_url, *args])
         out, err = capsys.readouterr()
         return code, out, err
@@ -84,7 +94,10 @@ def run(cli_db_url, capsys, monkeypatch) -> Run:
     return call
 
 
-def _subprocess(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+def _subprocess(
+    env: dict[str, str], *args: str, stdin: str = "", detached: bool = False
+) -> subprocess.CompletedProcess:
+    """``detached``: in a session of its own, without a controlling terminal."""
     return subprocess.run(
         [sys.executable, "-m", "pdp_tui", *args],
         input=stdin,
@@ -93,6 +106,7 @@ def _subprocess(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.
         text=True,
         timeout=120,
         check=False,
+        start_new_session=detached,
     )
 
 
@@ -186,10 +200,41 @@ def test_user_add_prompts_twice(run, monkeypatch):
     run("migrate")
     answers = iter(["password-lunga-1", "password-lunga-2"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    code, _, err = run("user", "add", "luigi", "--role", "support")
+    code, _, err = run("user", "add", "luigi", "--role", "support", tty=True)
     _assert_one_line_error(code, err, "le due password non coincidono")
     monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
-    assert run("user", "add", "luigi", "--role", "support")[0] == 0
+    assert run("user", "add", "luigi", "--role", "support", tty=True)[0] == 0
+
+
+def test_password_without_a_terminal_needs_password_stdin(run, monkeypatch):
+    """Issue 9: no prompt (and no English GetPassWarning) when nobody is at a terminal."""
+    run("store", "add", "MI01", "Milano Centro")
+    run("user", "add", "mario", "--role", "staff", "--store", "MI01", "--password-stdin",
+        stdin=PASSWORD)  # fmt: skip
+
+    def no_prompt(prompt=""):
+        raise AssertionError("getpass called without a terminal")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    for command in (("user", "add", "luigi", "--role", "support"), ("user", "passwd", "mario")):
+        code, out, err = run(*command, stdin=PASSWORD + "\n")
+        assert code == 2
+        assert out == ""
+        _assert_one_line_error(code, err, "usa --password-stdin")
+    assert "luigi" not in run("user", "list")[1]
+
+    # getpass on a terminal whose echo it cannot switch off: the same refusal.
+    def echoing_getpass(prompt=""):
+        import getpass
+        import warnings
+
+        warnings.warn("Can not control echo on the terminal.", getpass.GetPassWarning, 2)
+        return PASSWORD
+
+    monkeypatch.setattr("getpass.getpass", echoing_getpass)
+    code, _, err = run("user", "passwd", "mario", tty=True)
+    assert code == 2
+    _assert_one_line_error(code, err, "usa --password-stdin")
 
 
 def test_user_passwd_disable_enable_unlock(run):
@@ -232,7 +277,7 @@ def test_ctrl_c_exits_130(run, monkeypatch):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("getpass.getpass", interrupted)
-    code, _, err = run("user", "add", "luigi", "--role", "support")
+    code, _, err = run("user", "add", "luigi", "--role", "support", tty=True)
     assert code == 130
     assert err.strip() == "pdp-tui: interrotto."
 
@@ -258,6 +303,15 @@ def test_subprocess_errors_are_one_line_without_traceback(cli_db_url, cli_env):
     staff = _subprocess(env, "user", "add", "luigi", "--role", "staff", "--password-stdin",
                         stdin=PASSWORD)  # fmt: skip
     _assert_one_line_error(staff.returncode, staff.stderr, "deve appartenere a un negozio")
+
+
+def test_subprocess_without_a_terminal_refuses_to_prompt(cli_db_url, cli_env):
+    env = {**cli_env, "PDP_DATABASE_URL": cli_db_url}
+    result = _subprocess(env, "user", "add", "luigi", "--role", "admin", stdin=PASSWORD + "\n",
+                         detached=True)  # fmt: skip
+    assert result.returncode == 2
+    _assert_one_line_error(result.returncode, result.stderr, "usa --password-stdin")
+    assert "Warning" not in result.stderr and "password:" not in result.stdout.lower()
 
 
 def test_subprocess_unusable_databases(cli_env):

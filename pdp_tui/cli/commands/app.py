@@ -1,0 +1,81 @@
+"""``pdp-tui`` and ``pdp-tui --demo``: the Textual app."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pdp_tui import config
+from pdp_tui.cli import messages
+from pdp_tui.cli.errors import EXIT_OK
+from pdp_tui.cli.output import progress, safe_url
+from pdp_tui.cli.parser import Commands
+from pdp_tui.cli.session import database_session, settings_for
+from pdp_tui.domain import DEMO_ACCOUNTS, SYSTEM
+
+if TYPE_CHECKING:
+    from pdp_tui.config import Settings
+
+
+def register(commands: Commands) -> None:
+    commands.parser.set_defaults(handler=run)
+    commands.parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="apre l'applicazione su un database demo pronto all'uso (lo crea se manca)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.demo:
+        return run_demo(args)
+    return run_app(settings_for(args))
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    # Never the configured (real) database unless asked for explicitly.
+    explicit = getattr(args, "db", None) or os.environ.get("PDP_DATABASE_URL")
+    settings = settings_for(args, explicit or demo_database_url())
+    from pdp_tui.services import demo
+
+    with database_session(settings, migrate=True):
+        if not demo.is_demo_ready():
+            url = safe_url(settings.resolved_database_url)
+            print(messages.PREPARING_DEMO.format(url=url), file=sys.stderr)
+            with progress() as report:
+                demo.fill_demo(SYSTEM, demo.DEFAULT_CONTRACTS, progress=report)
+    return run_app(settings, demo_accounts=DEMO_ACCOUNTS)
+
+
+def run_app(settings: Settings, demo_accounts: tuple = ()) -> int:
+    from pdp_tui.tui.app import PdpApp
+
+    _log_to_file()
+    app = PdpApp(settings, demo_accounts=demo_accounts)
+    app.run()
+    return getattr(app, "return_code", None) or EXIT_OK
+
+
+def demo_database_url() -> str:
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir(config.APP_NAME)) / 'demo.sqlite3'}"
+
+
+def _log_to_file() -> None:
+    """Warnings and unexpected errors go to a file: the terminal belongs to the app."""
+    import logging
+
+    from platformdirs import user_log_dir
+
+    path = Path(user_log_dir(config.APP_NAME)) / "pdp-tui.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)

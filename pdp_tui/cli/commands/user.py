@@ -1,0 +1,200 @@
+"""``pdp-tui user …``: the accounts.
+
+``user add`` and ``user passwd`` ask for the password twice on the terminal, or read one
+line of stdin with --password-stdin. Without a terminal on stdin and without that flag they
+refuse at once, exit status 2 (the command line has to change), before the database is
+opened: getpass would otherwise read the password from stdin, echoed, after an English
+GetPassWarning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+
+from pdp_tui.cli import messages
+from pdp_tui.cli.errors import EXIT_OK, EXIT_USAGE, CliError
+from pdp_tui.cli.output import print_table
+from pdp_tui.cli.parser import Commands, Parser
+from pdp_tui.cli.session import database_session, settings_for
+from pdp_tui.domain import SYSTEM, Role
+
+
+def register(commands: Commands) -> None:
+    user = commands.group("user", "account degli utenti")
+    password_stdin = Parser(add_help=False)
+    password_stdin.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="legge la password da una riga dello standard input invece di chiederla "
+        "(obbligatorio senza un terminale)",
+    )
+
+    add = user.add(
+        "add",
+        "crea un account (la password va cambiata al primo accesso)",
+        add_user,
+        parents=[password_stdin],
+    )
+    add.add_argument("username", metavar="UTENTE", help="nome utente, es. mario.rossi")
+    add.add_argument(
+        "--role",
+        required=True,
+        choices=[r.value for r in Role],
+        help="staff (addetto vendite), support (assistenza), admin (amministratore)",
+    )
+    add.add_argument("--store", metavar="CODICE", help="negozio (obbligatorio per staff)")
+    add.add_argument("--name", metavar="NOME", default="", help="nome e cognome")
+
+    user.add("list", "elenca gli account", list_users)
+
+    passwd = user.add(
+        "passwd",
+        "imposta una nuova password (da cambiare al primo accesso) e sblocca",
+        set_password,
+        parents=[password_stdin],
+    )
+    passwd.add_argument("username", metavar="UTENTE")
+
+    for name, help_text, handler in (
+        ("disable", "disattiva un account", disable),
+        ("enable", "riattiva un account", enable),
+        ("unlock", "sblocca un account bloccato dai tentativi falliti", unlock),
+    ):
+        user.add(name, help_text, handler).add_argument("username", metavar="UTENTE")
+
+
+def add_user(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    _require_password_source(args.password_stdin)
+    with database_session(settings_for(args)):
+        password = read_password(args.password_stdin)
+        account = accounts.create_user(
+            SYSTEM,
+            args.username,
+            args.role,
+            password=password,
+            store_code=args.store,
+            full_name=args.name,
+            must_change_password=True,
+        )
+    where = messages.ACCOUNT_STORE.format(store=account.store_code) if account.store_code else ""
+    print(
+        messages.ACCOUNT_CREATED.format(
+            username=account.username, role=account.role.label, where=where
+        )
+    )
+    return EXIT_OK
+
+
+def list_users(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    with database_session(settings_for(args)):
+        users = accounts.list_users(SYSTEM)
+    if not users:
+        print(messages.NO_ACCOUNTS)
+        return EXIT_OK
+    print_table(
+        messages.ACCOUNT_HEADERS,
+        [
+            (
+                u.username,
+                u.role.label,
+                u.store_code or messages.NONE,
+                _state(u),
+                messages.PASSWORD_CHANGE_REQUIRED
+                if u.must_change_password
+                else messages.PASSWORD_CHANGE_NOT_REQUIRED,
+                u.full_name or messages.NONE,
+            )
+            for u in users
+        ],
+    )
+    return EXIT_OK
+
+
+def set_password(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    _require_password_source(args.password_stdin)
+    with database_session(settings_for(args)):
+        password = read_password(args.password_stdin)
+        accounts.reset_password(SYSTEM, args.username, password)
+    print(messages.PASSWORD_SET.format(username=_username(args)))
+    return EXIT_OK
+
+
+def disable(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    with database_session(settings_for(args)):
+        accounts.set_active(SYSTEM, args.username, False)
+    print(messages.ACCOUNT_DISABLED.format(username=_username(args)))
+    return EXIT_OK
+
+
+def enable(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    with database_session(settings_for(args)):
+        accounts.set_active(SYSTEM, args.username, True)
+    print(messages.ACCOUNT_ENABLED.format(username=_username(args)))
+    return EXIT_OK
+
+
+def unlock(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    with database_session(settings_for(args)):
+        accounts.unlock(SYSTEM, args.username)
+    print(messages.ACCOUNT_UNLOCKED.format(username=_username(args)))
+    return EXIT_OK
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError(messages.NO_PASSWORD_ON_STDIN)
+        return line.rstrip("\r\n")
+    import getpass
+
+    with warnings.catch_warnings():
+        # getpass falls back to echoed input, with an English warning, when it cannot switch
+        # the echo off: refuse instead (also when the check below could not tell).
+        warnings.simplefilter("error", getpass.GetPassWarning)
+        try:
+            first = getpass.getpass(messages.NEW_PASSWORD)
+            second = getpass.getpass(messages.REPEAT_PASSWORD)
+        except getpass.GetPassWarning:
+            raise CliError(messages.NO_TERMINAL_FOR_PASSWORD, EXIT_USAGE) from None
+    if first != second:
+        raise CliError(messages.PASSWORDS_DIFFER)
+    return first
+
+
+def _require_password_source(from_stdin: bool) -> None:
+    """A password comes from stdin (--password-stdin) or from a person at a terminal."""
+    if from_stdin:
+        return
+    try:
+        interactive = sys.stdin is not None and sys.stdin.isatty()
+    except ValueError:  # stdin closed
+        interactive = False
+    if not interactive:
+        raise CliError(messages.NO_TERMINAL_FOR_PASSWORD, EXIT_USAGE)
+
+
+def _username(args: argparse.Namespace) -> str:
+    return args.username.strip().lower()
+
+
+def _state(account) -> str:  # noqa: ANN001 - services.accounts.Account
+    if not account.active:
+        return messages.ACCOUNT_STATE_DISABLED
+    if account.locked:
+        return messages.ACCOUNT_STATE_LOCKED
+    return messages.ACCOUNT_STATE_ACTIVE
