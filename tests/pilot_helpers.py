@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from textual import events
 from textual.app import App, _character_to_key, _get_unicode_name_from_key
+from textual.keys import REPLACED_KEYS
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
@@ -47,6 +48,28 @@ async def type_text(pilot: Pilot, text: str) -> None:
             event.set_sender(pilot.app)
             pilot.app._driver.send_message(event)
             await pilot.pause()
+
+
+def typed(text: str) -> list[str]:
+    """The key names of ``text`` (for ``burst``): ``typed("PDP-1")`` -> ``P, D, P, minus, 1``."""
+    return key_names(text)
+
+
+async def burst(pilot: Pilot, keys: list[str]) -> None:
+    """Send ``keys`` all at once, as a terminal delivers a paste or keys coalesced by a slow
+    SSH link: nothing waits between them (unlike ``pilot.press``)."""
+    app = pilot.app
+    for key in keys:
+        # As Pilot names characters (App._press_keys).
+        name = _get_unicode_name_from_key(REPLACED_KEYS.get(key, key))
+        try:
+            character = unicodedata.lookup(name)
+        except KeyError:
+            character = key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()
 
 
 async def settle(pilot: Pilot, timeout: float = 5.0) -> None:

@@ -144,6 +144,41 @@ def test_store_add_list_and_duplicate(run):
     _assert_one_line_error(code, err, "Il negozio MI01 esiste già.")
 
 
+def test_covering_add_list_retire(run):
+    code, out, _ = run("covering", "add", "velluto", "Velluto")
+    assert code == 0 and "Velluto" in out
+    code, out, _ = run("covering", "retire", "PELLE")  # codes are read in any case
+    assert code == 0 and "ritirato" in out
+    code, out, _ = run("covering", "list")
+    assert code == 0
+    rows = [line.split() for line in out.splitlines()[1:]]
+    assert ["pelle", "Pelle", "no"] in rows
+    assert ["velluto", "Velluto", "sì"] in rows
+    assert out.splitlines()[0].split() == ["codice", "etichetta", "in", "vendita"]
+
+    code, _, err = run("covering", "add", "velluto", "Velluto rosso")
+    _assert_one_line_error(code, err, "Il rivestimento velluto esiste già.")
+    code, _, err = run("covering", "add", "Con Spazi", "X")
+    _assert_one_line_error(code, err, "Codice del rivestimento")
+    code, _, err = run("covering", "retire", "seta")
+    _assert_one_line_error(code, err, "Rivestimento seta inesistente.")
+    code, _, err = run("covering")
+    assert code == 2 and "COMANDO" in err
+
+
+def test_a_covering_added_from_the_shell_is_offered_for_sale(run, cli_db_url):
+    from pdp_tui import db
+    from pdp_tui.domain import SYSTEM
+    from pdp_tui.services import catalogue
+
+    assert run("covering", "add", "lino", "Lino")[0] == 0
+    assert run("covering", "retire", "tessuto")[0] == 0
+    db.open_database(cli_db_url)
+    with db.session():
+        offered = [c.code for c in catalogue.list_coverings(SYSTEM)]
+    assert "lino" in offered and "tessuto" not in offered
+
+
 def _user_rows(out: str) -> dict[str, list[str]]:
     header, *rows = out.splitlines()
     starts = [header.index(h) for h in ("utente", "ruolo", "negozio", "stato", "cambio")]

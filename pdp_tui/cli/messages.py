@@ -55,6 +55,15 @@ STORE_CREATED = "Negozio {code} «{name}» creato."
 NO_STORES = "Nessun negozio."
 STORE_HEADERS = ("codice", "nome")
 
+COVERING_CREATED = "Rivestimento {code} «{label}» aggiunto: è tra le scelte del Nuovo Piano."
+COVERING_RETIRED = (
+    "Rivestimento {code} «{label}» ritirato dalla vendita: i Piani registrati non cambiano."
+)
+NO_COVERINGS = "Nessun rivestimento."
+COVERING_HEADERS = ("codice", "etichetta", "in vendita")
+YES = "sì"
+NO = "no"
+
 ACCOUNT_CREATED = (
     "Account {username} creato ({role}{where}): la password va cambiata al primo accesso."
 )

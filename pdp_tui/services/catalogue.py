@@ -37,20 +37,53 @@ def list_protections(actor: Actor) -> list[CatalogueItem]:
     return [CatalogueItem(p.id, p.code, ProtectionType(p.code).label) for p in query]
 
 
-def add_covering(actor: Actor, label: str) -> CatalogueItem:
+COVERING_CODE_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,28}[a-z0-9])?"
+
+
+def add_covering(actor: Actor, label: str, code: str | None = None) -> CatalogueItem:
+    """A new covering on sale; its code is made from the label unless given."""
     require_admin(actor)
+    errors: dict[str, str] = {}
     try:
         label = clean_text(label, "Rivestimento", max_length=60)
     except ValueError as exc:
-        raise ValidationError({"label": str(exc)}) from None
-    code = re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")[:30] or "rivestimento"
+        errors["label"] = str(exc)
+    if code is None:
+        code = re.sub(r"[^a-z0-9]+", "-", fold(label)).strip("-")[:30] or "rivestimento"
+        taken = {"label": f"Il rivestimento «{label}» esiste già."}
+    else:
+        code = code.strip().lower()
+        if not re.fullmatch(COVERING_CODE_PATTERN, code):
+            errors["code"] = (
+                "Codice del rivestimento: da 1 a 30 caratteri tra lettere minuscole, "
+                "cifre e trattini."
+            )
+        taken = {"code": f"Il rivestimento {code} esiste già."}
+    if errors:
+        raise ValidationError(errors)
     if Covering.select().where(Covering.code == code).exists():
-        raise ValidationError({"label": f"Il rivestimento «{label}» esiste già."})
+        raise ValidationError(taken)
     with database.atomic():
         order = (Covering.select().count() or 0) + 1
         covering = Covering.create(code=code, label=label, sort_order=order)
         audit.record(audit.Kind.COVERING_CREATED, actor, target=code, detail={"label": label})
     return CatalogueItem(covering.id, covering.code, covering.label)
+
+
+def covering_id_by_code(actor: Actor, code: str) -> int:
+    """The id of the covering with ``code`` (any state), for commands that name it."""
+    require_admin(actor)
+    covering = Covering.get_or_none(Covering.code == (code or "").strip().lower())
+    if covering is None:
+        raise NotFound(f"Rivestimento {code} inesistente.")
+    return covering.id
+
+
+def list_catalogue(actor: Actor) -> list[tuple[CatalogueItem, bool]]:
+    """Every covering with whether it is on sale, in the order of the plan form."""
+    require_admin(actor)
+    query = Covering.select().order_by(Covering.sort_order, Covering.label)
+    return [(CatalogueItem(c.id, c.code, c.label), c.active) for c in query]
 
 
 def set_covering_active(actor: Actor, covering_id: int, active: bool) -> CatalogueItem:

@@ -141,19 +141,21 @@ class TypeAhead:
 
     async def _deliver(self) -> None:
         try:
-            while self._held:
-                await settled(self._app)
-                if self.busy() or not self._held:
-                    return  # the screen wakes us when it is ready
+            while True:
+                await settled(self._app)  # the previous key's effects first
+                if not self._held or self.busy():
+                    return  # a busy screen wakes us when it is ready
                 event = self._held.popleft()
                 self._releasing = event
                 self._app.post_message(event)
-            await settled(self._app)
         except NoMatches:  # a screen torn down mid-delivery: nothing to deliver to
             self._held.clear()
         finally:
             self._task = None
-            self._set_idle_if_done()
+            if self._held and not self.busy():
+                self.wake()  # typed (or retyped) during the last wait
+            else:
+                self._set_idle_if_done()
 
     def _set_idle_if_done(self) -> None:
         if self._task is None and (not self._held or self.busy()):

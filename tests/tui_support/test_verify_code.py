@@ -156,3 +156,44 @@ async def test_f4_again_clears_the_code_for_the_next_call(sqlite_seed, make_app,
         await wait_until(pilot, lambda: app.screen.query_one("#code").value == "")
         assert screen_name(app) == "VerifyCodeScreen"
         assert "RM-2026-0042" not in flat_screen(app)
+
+
+async def test_after_a_result_typing_starts_a_new_code(sqlite_seed, make_app, register):
+    first = register(sqlite_seed.staff_rm, "RM-1", "Anna", "Neri")
+    second = register(sqlite_seed.staff_mi, "MI-2", "Paolo", "Bruni")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_support(pilot)
+        await type_text(pilot, spaced_lower(first.activation_code))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "RM-1" in shown(app, "#verify-plan"))
+        # The next code typed replaces the last one instead of being appended to it.
+        await type_text(pilot, second.activation_code)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "MI-2" in shown(app, "#verify-plan"))
+        assert shown(app, "#verify-result") == verify_code.VALID
+        # Also after an unknown code.
+        await type_text(pilot, one_character_changed(second.activation_code))
+        await wait_until(pilot, lambda: "errato" in shown(app, "#verify-result"))
+        await pilot.press("ctrl+u")
+        await type_text(pilot, first.activation_code)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "RM-1" in shown(app, "#verify-plan"))
+
+
+async def test_enter_on_a_result_opens_the_plan_detail(sqlite_seed, make_app, register):
+    plan = register(sqlite_seed.staff_rm, "RM-1", "Anna", "Neri")
+    corrections.void_plan(sqlite_seed.support, plan.id, reason="Reso del divano")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_support(pilot)
+        await type_text(pilot, plan.activation_code)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: shown(app, "#verify-result") == verify_code.VOIDED)
+        assert "Invio: dettaglio del Piano" in flat_screen(app)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen_name(app) == "ContractDetailScreen")
+        await wait_until(pilot, lambda: app.screen.plan is not None)
+        assert app.screen.plan.contract_number == "RM-1"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: screen_name(app) == "VerifyCodeScreen")

@@ -7,13 +7,14 @@ the standard library, config, domain and pdp_tui.cli, so that the plain app star
 
 from __future__ import annotations
 
-from pdp_tui.cli.commands import app, demo, migrate, store, user
+from pdp_tui.cli.commands import app, covering, demo, migrate, store, user
 
 # In the order of `pdp-tui --help`.
 MODULES = (
     app,
     migrate,
     store,
+    covering,
     user,
     demo,
 )

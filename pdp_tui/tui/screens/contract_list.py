@@ -169,7 +169,13 @@ class ContractListScreen(ServiceCalls, Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         table = self.query_one("#plans", DataTable)
-        if self.focused is self.query_one("#search") and event.key == "down":
+        if self.focused is table and event.is_printable:
+            # Typing in the results starts a new search: the key replaces the old one.
+            search_field = self.query_one("#search", Input)
+            search_field.focus()
+            search_field.select_all()
+            self.app.type_ahead.retype(event)
+        elif self.focused is self.query_one("#search") and event.key == "down":
             event.stop()
             self._focus_table()
         elif self.focused is table and event.key == "down":

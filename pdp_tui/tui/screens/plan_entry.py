@@ -19,6 +19,7 @@ from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
+from pdp_tui.tui.widgets.form_dialog import ConfirmDialog
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -36,6 +37,13 @@ GENERATING = "Registrazione in corso…"
 FIX_FIELDS = "Correggi i campi segnalati."
 CATALOGUE_MISSING = "Catalogo non disponibile. Premi F2 per riprovare."
 REGISTERED = "Registrato. F2: nuovo Piano."
+ABANDON = "Abbandona"
+ABANDON_TITLE = "Abbandona il Piano"
+ABANDON_QUESTION = (
+    "Il Piano in corso non è registrato: quello che hai scritto andrà perso. "
+    "Il rivestimento scelto resta."
+)
+CUSTOMER_FIELDS = ("contract_number", "first_name", "last_name")
 
 
 class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
@@ -44,11 +52,13 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     BINDINGS = [
         ENTER_MOVES_ON,
         Binding("f5,ctrl+g", "generate", GENERATE, key_display="F5", id="genera"),
+        Binding("escape", "abandon", ABANDON, key_display="Esc", id="abbandona"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._busy = False
+        self._was_half_typed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -157,6 +167,7 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         panel.plan = plan
         panel.focus()
         panel.scroll_visible()
+        self._typed()
         self._form_message(REGISTERED)
 
     def _refused(self, error: Exception) -> None:
@@ -186,24 +197,68 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     def on_opened_by_key(self, _: OpenedByKey) -> None:
         self.next_plan()
 
+    def half_typed(self) -> bool:
+        """Something typed for a plan not registered yet (the covering alone is kept)."""
+        if self.query_one("#code-panel", ActivationCodePanel).plan is not None:
+            return False
+        typed = any(self.query_one(f"#{name}", Input).value for name in CUSTOMER_FIELDS)
+        return typed or self.query_one("#protection", ChoiceField).value is not None
+
     def next_plan(self) -> None:
-        """Clear the customer fields, keep the covering; ready for the next card."""
+        """F2, from here or any screen: the form ready for the next card (customer fields
+        cleared, covering kept, cursor on the contract number). A half-typed plan is left
+        as it is, cursor included."""
         if self._busy:
             return
-        panel = self.query_one("#code-panel", ActivationCodePanel)
-        if panel.plan is None:
-            if not self.query_one("#covering", ChoiceField).choices:
-                self._load_catalogue()
-            self._field("covering").focus()
+        if not self.query_one("#covering", ChoiceField).choices:
+            self._load_catalogue()
+        if self.query_one("#code-panel", ActivationCodePanel).plan is not None:
+            self._clear_customer()
+        elif self.half_typed():
             return
-        panel.plan = None
+        self._focus_first_empty()
+
+    def _clear_customer(self) -> None:
+        self.query_one("#code-panel", ActivationCodePanel).plan = None
         for field in FIELD_ORDER:
             self._field(field).disabled = False
-        for name in ("contract_number", "first_name", "last_name"):
+        for name in CUSTOMER_FIELDS:
             self.query_one(f"#{name}", Input).value = ""
         self.query_one("#protection", ChoiceField).selected = None
         self.query_one("#generate", Button).disabled = False
+        self._show_errors({})
         self._form_message("")
+        self.query_one("#plan-form").scroll_home(animate=False)
+
+    def _focus_first_empty(self) -> None:
         focus = "contract_number" if self.query_one("#covering", ChoiceField).value else "covering"
         self._field(focus).focus()
-        self.query_one("#plan-form").scroll_home(animate=False)
+
+    # --- abandoning a half-typed plan --------------------------------------------------
+
+    @on(Input.Changed)
+    @on(ChoiceField.Changed)
+    def _typed(self) -> None:
+        # The footer offers Esc only while there is something to abandon.
+        half_typed = self.half_typed()
+        if half_typed is not self._was_half_typed:
+            self._was_half_typed = half_typed
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "abandon":
+            return not self._busy and self.half_typed()
+        return True
+
+    def action_abandon(self) -> None:
+        if not self.half_typed():
+            return
+
+        def answered(abandon: bool | None) -> None:
+            if abandon:
+                self._clear_customer()
+                self._focus_first_empty()
+
+        self.app.push_screen(
+            ConfirmDialog(ABANDON_TITLE, Text(ABANDON_QUESTION), ABANDON), answered
+        )

@@ -26,11 +26,17 @@ SEARCHING = "Verifica in corso…"
 VALID = "CODICE VALIDO"
 VOIDED = "CODICE DI UN PIANO ANNULLATO"
 NOT_FOUND = "CODICE NON TROVATO: nessun Piano ha questo codice."
+NEXT = "Invio: dettaglio del Piano · scrivi per verificare un altro codice"
 
 
 class VerifyCodeScreen(ServiceCalls, Screen[None]):
     CSS_PATH = stylesheet("verify_code")
     AUTO_FOCUS = "#code"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # The text last verified and its plan: Enter on it opens the plan's detail.
+        self._verified: tuple[str, PlanDetail | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,13 +45,18 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
             yield Static(Text(PROMPT))
             yield TextField(id="code", max_length=30, placeholder="XXXX-XXXX-XXXX", compact=True)
             yield Static("", id="verify-result")
+            yield Static("", id="verify-next")
             yield Static("", id="verify-plan")
         yield KeyFooter()
 
     @on(Input.Changed, "#code")
     def _typed(self, event: Input.Changed) -> None:
+        if self._verified is not None and event.value == self._verified[0]:
+            return
+        self._verified = None
         # The check character catches a typo at once, before any lookup.
         self.query_one("#verify-plan", Static).update("")
+        self.query_one("#verify-next", Static).update("")
         text = event.value
         cleaned = [ch for ch in text if ch.isalnum()]
         if len(cleaned) < codes.CODE_LENGTH:
@@ -60,6 +71,13 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
 
     @on(Input.Submitted, "#code")
     def _verify(self, event: Input.Submitted) -> None:
+        if self._verified is not None and self._verified[0] == event.value:
+            plan = self._verified[1]
+            if plan is not None:
+                from pdp_tui.tui.screens.contract_detail import ContractDetailScreen
+
+                self.app.push_screen(ContractDetailScreen(plan.id))
+            return
         self._result(SEARCHING)
         self.call_service(
             plans.verify_code,
@@ -74,6 +92,16 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
         voided = plan.status is PlanStatus.VOIDED
         self._result(VOIDED if voided else VALID, "-error" if voided else "-ok")
         self.query_one("#verify-plan", Static).update(Group(Text(""), detail_table(plan)))
+        self._done(plan)
+
+    def _done(self, plan: PlanDetail | None) -> None:
+        """After a result: typing starts a new code, Enter opens the plan verified."""
+        code = self.query_one("#code", Input)
+        self._verified = (code.value, plan)
+        code.select_all()
+        code.focus()
+        if plan is not None:
+            self.query_one("#verify-next", Static).update(Text(NEXT, style="italic"))
 
     def _not_verified(self, error: Exception) -> None:
         self.query_one("#verify-plan", Static).update("")
@@ -81,8 +109,7 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
             self._result(NOT_FOUND, "-error")
         else:
             self._result(str(error), "-error")
-        code = self.query_one("#code", Input)
-        code.focus()
+        self._done(None)
 
     def _result(self, text: str, kind: str = "") -> None:
         result = self.query_one("#verify-result", Static)
