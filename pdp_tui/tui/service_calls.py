@@ -74,6 +74,10 @@ class ServiceCalls:
             try:
                 if deliver is not None:
                     deliver(value)
+            except Exception:  # a bug in a screen's handler: said, logged, not swallowed
+                log.exception("showing the result of %s", getattr(fn, "__name__", fn))
+                failed = True
+                self.show_service_error(RuntimeError(UNEXPECTED))
             finally:
                 pending.done = True
                 if self._pending_calls is not None:

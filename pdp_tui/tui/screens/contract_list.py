@@ -17,12 +17,14 @@ from textual.widgets import DataTable, Header, Input, Select, Static
 
 from pdp_tui.domain import PlanSummary, SearchPage
 from pdp_tui.services import catalogue, search
+from pdp_tui.services.errors import ValidationError
 from pdp_tui.tui import format
-from pdp_tui.tui.keyset_pages import KeysetPages
+from pdp_tui.tui.columns import Column
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.key_footer import KeyFooter
+from pdp_tui.tui.widgets.paged_table import PagedTable
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Elenco completo"
@@ -30,23 +32,50 @@ SEARCH_PLACEHOLDER = "Cerca per numero del contratto o «cognome nome»"
 ALL_STORES = "Tutti i negozi"
 LOADING = "Ricerca in corso…"
 EMPTY = "Nessun contratto trovato."
-COLUMNS = [
-    ("contract", "Contratto", 14),
-    ("customer", "Cliente", 19),
-    ("covering", "Rivestimento", 12),
-    ("protection", "Protezione", 10),
-    ("date", "Data", 10),
-]
-STORE_COLUMN = ("store", "Negozio", 7)
-# With the store column (support), the customer and covering give up the room.
-SUPPORT_WIDTHS = {"customer": 16, "covering": 9}
+OPEN_HINT = "Invio apre il dettaglio"
+MORE = "↓ per i successivi"
+VOIDED_MARK = " ✗"
+# From this width the table has room for the long labels and the time of registration.
+WIDE = 110
+
+
+def list_columns(with_store: bool) -> list[Column]:
+    """What matters (store, contract, customer, date) is whole; the rest gives way."""
+    columns = [
+        Column("contract", "Contratto", whole=True, priority=10),
+        Column("customer", "Cliente", minimum=12, grow=True, priority=8),
+        Column("covering", "Rivestimento", minimum=6, optional=True, priority=2, short="Riv."),
+        Column("protection", "Protezione", whole=True, optional=True, priority=3, short="Prot."),
+        Column("date", "Data", whole=True, priority=7),
+    ]
+    if with_store:
+        columns.insert(0, Column("store", "Negozio", whole=True, priority=9, short="Neg."))
+    return columns
+
+
+def plan_cells(plan: PlanSummary, wide: bool) -> dict[str, Text]:
+    contract = Text(plan.contract_number)
+    if plan.status.value != "active":
+        contract.append(VOIDED_MARK, style="bold")
+    return {
+        "store": Text(plan.store_code),
+        "contract": contract,
+        "customer": Text(plan.customer),
+        "covering": Text(plan.covering),
+        "protection": Text(
+            plan.protection.label if wide else format.protection_short(plan.protection)
+        ),
+        "date": Text(
+            format.date_time(plan.created_at) if wide else format.date_only(plan.created_at)
+        ),
+    }
 
 
 class ContractListScreen(ServiceCalls, Screen[None]):
     CSS_PATH = stylesheet("contract_list")
     AUTO_FOCUS = "#search"
     BINDINGS = [
-        # priority: the search field and the table have page keys of their own.
+        # priority: from the search field as well as from the results.
         Binding(
             "pagedown", "page(1)", "Pag. succ.", key_display="PgGiù", priority=True, id="pag-succ"
         ),
@@ -58,9 +87,13 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.query_text = ""
-        self._pages: KeysetPages[tuple[str, int]] = KeysetPages()
-        self._rows: list[PlanSummary] = []
+        self._plans: list[PlanSummary] = []
+        self._wide = False
         self.store_id: int | None = None
+
+    @property
+    def _with_store(self) -> bool:
+        return bool(self.app.actor and self.app.actor.sees_all_stores)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,21 +102,18 @@ class ContractListScreen(ServiceCalls, Screen[None]):
             yield TextField(
                 placeholder=SEARCH_PLACEHOLDER, id="search", max_length=130, compact=True
             )
-            if self.app.actor and self.app.actor.sees_all_stores:
+            if self._with_store:
                 yield Select([], prompt=ALL_STORES, id="store-filter", compact=True)
-        yield DataTable(id="plans", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(list_columns(self._with_store), search.PAGE_SIZE, id="plans")
         yield Static("", id="list-status")
         yield KeyFooter()
 
+    @property
+    def _table(self) -> PagedTable:
+        return self.query_one("#plans", PagedTable)
+
     def on_mount(self) -> None:
-        table = self.query_one("#plans", DataTable)
-        columns = list(COLUMNS)
-        if self.app.actor and self.app.actor.sees_all_stores:
-            columns.insert(0, STORE_COLUMN)
-            columns = [(k, label, SUPPORT_WIDTHS.get(k, w)) for k, label, w in columns]
-        for key, label, width in columns:
-            table.add_column(label, key=key, width=width)
-        if self.query("#store-filter"):
+        if self._with_store:
             self.call_service(
                 catalogue.list_stores, self.app.actor, on_success=self._show_stores, group="stores"
             )
@@ -95,7 +125,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     @on(Select.Changed, "#store-filter")
     def _store_changed(self, event: Select.Changed) -> None:
         self.store_id = None if event.select.is_blank() else int(event.value)
-        self._pages.reset()
+        self._table.reset()
         self._load(0)
 
     # --- loading ------------------------------------------------------------------------
@@ -103,8 +133,12 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self._pages.reset()
+        self._table.reset()
         self._load(0)
+
+    @on(PagedTable.PageWanted, "#plans")
+    def _page_wanted(self, event: PagedTable.PageWanted) -> None:
+        self._load(event.index, cursor_row=event.cursor_row)
 
     def _load(self, page_index: int, *, cursor_row: int = 0) -> None:
         self._status(LOADING)
@@ -112,47 +146,37 @@ class ContractListScreen(ServiceCalls, Screen[None]):
             search.search_plans,
             self.app.actor,
             self.query_text,
-            cursor=self._pages.cursor(page_index),
+            cursor=self._table.pages.cursor(page_index),
             store_id=self.store_id,
             on_success=lambda page: self._show(page, page_index, cursor_row),
             on_error=self._failed,
             group="search",
         )
 
+    def _rows(self) -> list[tuple[str, dict[str, Text]]]:
+        self._wide = self.size.width >= WIDE
+        return [(str(plan.id), plan_cells(plan, self._wide)) for plan in self._plans]
+
     def _show(self, page: SearchPage, page_index: int, cursor_row: int) -> None:
-        self._pages.arrived(page_index, page.next_cursor)
-        self._rows = page.rows
-        table = self.query_one("#plans", DataTable)
-        table.clear()
-        store_column = len(table.columns) > len(COLUMNS)
-        for plan in page.rows:
-            cells = [
-                Text(plan.contract_number),
-                Text(plan.customer),
-                Text(plan.covering),
-                Text(format.protection_short(plan.protection)),
-                Text(format.date_only(plan.created_at)),
-            ]
-            if plan.status.value != "active":
-                cells[0].append(" ✗", style="bold")
-            if store_column:
-                cells.insert(0, Text(plan.store_code))
-            table.add_row(*cells, key=str(plan.id))
-        if page.rows:
-            table.move_cursor(row=min(max(cursor_row, 0), len(page.rows) - 1))
+        self._plans = page.rows
+        self._table.show_page(self._rows(), page_index, page.next_cursor, cursor_row)
         self._status(self._describe())
 
+    def on_resize(self) -> None:
+        # From WIDE columns on, the long labels and the time: the rows are made again.
+        if self._plans and (self.size.width >= WIDE) != self._wide:
+            self._table.replace_rows(self._rows())
+
     def _describe(self) -> str:
-        if not self._rows:
+        if not self._plans:
             return EMPTY
-        first = self._pages.index * search.PAGE_SIZE + 1
-        last = first + len(self._rows) - 1
-        more = " · ↓ per i successivi" if self._pages.has_next else ""
-        return f"Contratti {first}–{last}{more} · Invio apre il dettaglio"
+        return f"{self._table.describe('Contratti', MORE)} · {OPEN_HINT}"
 
     def _failed(self, error: Exception) -> None:
-        errors = getattr(error, "errors", None)
-        self._status(" ".join(errors.values()) if errors else str(error))
+        if isinstance(error, ValidationError):
+            self._status(" ".join(error.errors.values()))
+        else:
+            self._status(str(error))
 
     def _status(self, text: str) -> None:
         self.query_one("#list-status", Static).update(Text(text))
@@ -164,11 +188,15 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._focus_table()
 
     def _focus_table(self) -> None:
-        if self._rows:
-            self.query_one("#plans", DataTable).focus()
+        if self._plans:
+            self._table.focus()
+
+    @on(PagedTable.LeftAtTop, "#plans")
+    def _back_to_search(self) -> None:
+        self.query_one("#search", Input).focus()
 
     def on_key(self, event: events.Key) -> None:
-        table = self.query_one("#plans", DataTable)
+        table = self._table
         if self.focused is table and event.is_printable:
             # Typing in the results starts a new search: the key replaces the old one.
             search_field = self.query_one("#search", Input)
@@ -178,21 +206,9 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         elif self.focused is self.query_one("#search") and event.key == "down":
             event.stop()
             self._focus_table()
-        elif self.focused is table and event.key == "down":
-            if table.cursor_row >= table.row_count - 1 and self._pages.has_next:
-                event.stop()
-                self._load(self._pages.index + 1)
-        elif self.focused is table and event.key == "up" and table.cursor_row <= 0:
-            event.stop()
-            if self._pages.index > 0:
-                self._load(self._pages.index - 1, cursor_row=search.PAGE_SIZE - 1)
-            else:
-                self.query_one("#search").focus()
 
     def action_page(self, step: int) -> None:
-        target = self._pages.index + step
-        if self._pages.exists(target):
-            self._load(target)
+        self._table.page(step)
 
     @on(DataTable.RowSelected, "#plans")
     def _open(self, event: DataTable.RowSelected) -> None:
@@ -210,4 +226,5 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self.call_after_refresh(self._reload_same_page)
 
     def _reload_same_page(self) -> None:
-        self._load(self._pages.index, cursor_row=self.query_one("#plans", DataTable).cursor_row)
+        table = self._table
+        self._load(table.pages.index, cursor_row=table.cursor_row)
