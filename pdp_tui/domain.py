@@ -57,6 +57,8 @@ class Actor:
     store_name: str | None = None
     full_name: str = ""
     must_change_password: bool = False
+    # The account's session counter when this session logged in (models.User.session_epoch).
+    session_epoch: int = 0
 
     @property
     def sees_all_stores(self) -> bool:

@@ -13,7 +13,7 @@ from pdp_tui.domain import SYSTEM, Role, utcnow
 from pdp_tui.models import AuditEvent, User
 from pdp_tui.services import accounts, auth
 from pdp_tui.services.audit import Kind
-from pdp_tui.services.errors import AuthenticationFailed, ValidationError
+from pdp_tui.services.errors import AuthenticationFailed, SessionEnded, ValidationError
 
 # Bound at import, before the fast_hasher fixture patches auth.hasher for each test.
 PRODUCTION_HASHER = auth.hasher
@@ -145,7 +145,8 @@ def test_disabled_account_is_refused(seed):
     message = failed_login("vendite.mi", seed.password)
     assert message == failed_login("nessuno", seed.password)
     assert reason(events(Kind.LOGIN_FAILED)[-2]) == "disabled"
-    assert not auth.verify_password(seed.staff_mi, seed.password)
+    with pytest.raises(SessionEnded):
+        auth.verify_password(seed.staff_mi, seed.password)
     # A disabled account does not count failures towards a lock either.
     assert User.get(User.username == "vendite.mi").failed_logins == 0
     accounts.set_active(seed.admin, "vendite.mi", True)

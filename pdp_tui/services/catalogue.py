@@ -7,21 +7,18 @@ import re
 from peewee import IntegrityError
 
 from pdp_tui.db import database
-from pdp_tui.domain import Actor, CatalogueItem, ProtectionType, Role
+from pdp_tui.domain import Actor, CatalogueItem, ProtectionType
 from pdp_tui.models import Covering, Protection, Store
 from pdp_tui.services import audit
-from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
+from pdp_tui.services.errors import NotFound, ValidationError
+from pdp_tui.services.permissions import Permission, require
 from pdp_tui.services.text import clean_text, fold
 
 STORE_CODE_PATTERN = r"[A-Z0-9][A-Z0-9_-]{0,19}"
 
 
-def require_admin(actor: Actor) -> None:
-    if actor.role is not Role.ADMIN:
-        raise PermissionDenied("Solo un amministratore può farlo.")
-
-
 def list_coverings(actor: Actor, include_inactive: bool = False) -> list[CatalogueItem]:
+    require(actor, Permission.USE_APP)
     query = Covering.select().order_by(Covering.sort_order, Covering.label)
     if not include_inactive:
         query = query.where(Covering.active == True)  # noqa: E712
@@ -29,6 +26,7 @@ def list_coverings(actor: Actor, include_inactive: bool = False) -> list[Catalog
 
 
 def list_protections(actor: Actor) -> list[CatalogueItem]:
+    require(actor, Permission.USE_APP)
     query = (
         Protection.select()
         .where(Protection.active == True)  # noqa: E712
@@ -38,7 +36,7 @@ def list_protections(actor: Actor) -> list[CatalogueItem]:
 
 
 def add_covering(actor: Actor, label: str) -> CatalogueItem:
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     try:
         label = clean_text(label, "Rivestimento", max_length=60)
     except ValueError as exc:
@@ -55,7 +53,7 @@ def add_covering(actor: Actor, label: str) -> CatalogueItem:
 
 def set_covering_active(actor: Actor, covering_id: int, active: bool) -> CatalogueItem:
     """Withdraw a covering from sale (plans keep it) or offer it again."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     covering = Covering.get_or_none(Covering.id == covering_id)
     if covering is None:
         raise NotFound("Rivestimento inesistente.")
@@ -76,7 +74,7 @@ def clean_store_code(code: str) -> str:
 
 
 def add_store(actor: Actor, code: str, name: str) -> Store:
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     errors: dict[str, str] = {}
     try:
         code = clean_store_code(code)
@@ -99,6 +97,7 @@ def add_store(actor: Actor, code: str, name: str) -> Store:
 
 def list_stores(actor: Actor) -> list[tuple[int, str, str]]:
     """(id, code, name) of every store; staff see only their own."""
+    require(actor, Permission.USE_APP)
     query = Store.select().order_by(Store.code)
     if not actor.sees_all_stores:
         query = query.where(Store.id == actor.store_id)
