@@ -139,7 +139,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("vendite.mi", "demo-vendite-1", Role.STAFF, "MI01"),
     DemoAccount("vendite.rm", "demo-vendite-2", Role.STAFF, "RM01"),
     DemoAccount("vendite.to", "demo-vendite-3", Role.STAFF, "TO01"),
-    DemoAccount("assistenza", "demo-assistenza", Role.SUPPORT),
+    DemoAccount("assistenza", "demo-assist-01", Role.SUPPORT),
     DemoAccount("admin", "demo-admin-01", Role.ADMIN),
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 from peewee import JOIN, IntegrityError
@@ -18,6 +19,10 @@ from pdp_tui.services.permissions import Permission, end_sessions, require
 from pdp_tui.services.text import clean_text
 
 USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{2,39}"
+# Temporary passwords: lower-case Crockford Base32 (no i, l, o, u to misread), in groups.
+TEMPORARY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+TEMPORARY_GROUPS = 3
+TEMPORARY_GROUP_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,21 @@ def reset_password(actor: Actor, username: str, new_password: str) -> None:
         ).where(User.id == user.id).execute()
         end_sessions(user.id)
         audit.record(audit.Kind.PASSWORD_RESET, actor, target=user.username)
+
+
+def generate_temporary_password() -> str:
+    """A random password to hand over once (e.g. ``k7pm-3xqa-9trw``, 60 bits from ``secrets``):
+    easy to read out and type, and accepted by the password policy."""
+    while True:
+        password = "-".join(
+            "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_GROUP_LENGTH))
+            for _ in range(TEMPORARY_GROUPS)
+        )
+        try:
+            check_password_policy("", password)
+        except ValidationError:
+            continue  # a rare draw that looks like a word, a year or a sequence
+        return password
 
 
 def set_active(actor: Actor, username: str, active: bool) -> None:

@@ -60,6 +60,7 @@ def _verify(password_hash: str, password: str) -> bool:
 def check_password_policy(
     username: str, password: str, field: str = "password", *, full_name: str = ""
 ) -> None:
+    """Length, characters, not the username, and not common or guessable (zxcvbn)."""
     if len(password) < PASSWORD_MIN_LENGTH:
         raise ValidationError(
             {field: f"La password deve avere almeno {PASSWORD_MIN_LENGTH} caratteri."}
@@ -70,6 +71,12 @@ def check_password_policy(
         raise ValidationError({field: "La password contiene caratteri non ammessi."})
     if password.strip().casefold() == username.strip().casefold():
         raise ValidationError({field: "La password non può essere uguale al nome utente."})
+    # Imported here: zxcvbn's word lists load only when a password is set.
+    from pdp_tui.services import password_strength
+
+    weakness = password_strength.weakness(password, (username, full_name))
+    if weakness:
+        raise ValidationError({field: weakness})
 
 
 def normalise_username(username: str) -> str:
@@ -197,7 +204,7 @@ def change_password(actor: Actor, current_password: str, new_password: str) -> A
                 detail={"reason": "password", "locked": locked},
             )
         if locked:
-            message = SESSION_LOCKED.format(minutes=settings.lockout_minutes)
+            message = SESSION_LOCKED.format(minutes=f"{settings.lockout_minutes:g}")
             raise SessionEnded(message, actor)
         raise ValidationError({"current_password": "La password attuale non è corretta."})
     check_password_policy(user.username, new_password, "new_password", full_name=user.full_name)
