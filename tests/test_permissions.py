@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import logging
 import pkgutil
 from collections.abc import Callable, Iterator
 
@@ -190,24 +189,6 @@ def test_set_role_validates_and_is_audited(seed):
         user.username,
     )
     assert '"before": {"role": "staff", "store": "MI01"}' in event.detail
-
-
-@pytest.fixture
-def statements() -> Iterator[list[str]]:
-    """The SQL statements peewee runs while the test collects them."""
-    collected: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            collected.append(str(record.msg[0]) if isinstance(record.msg, tuple) else "")
-
-    logger = logging.getLogger("peewee")
-    handler, level = Collect(level=logging.DEBUG), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    yield collected
-    logger.removeHandler(handler)
-    logger.setLevel(level)
 
 
 def test_the_check_is_one_read_by_primary_key_and_none_for_the_operator(seed, statements):
