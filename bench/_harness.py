@@ -40,7 +40,7 @@ COLS, ROWS = 80, 24
 
 # The demo accounts (services.demo / domain.DEMO_ACCOUNTS).
 STAFF = ("vendite.mi", "demo-vendite-1")
-SUPPORT = ("assistenza", "demo-assistenza")
+SUPPORT = ("assistenza", "demo-assist-01")
 
 
 # --- figures ----------------------------------------------------------------------------

@@ -57,6 +57,8 @@ class Actor:
     store_name: str | None = None
     full_name: str = ""
     must_change_password: bool = False
+    # The account's session counter when this session logged in (models.User.session_epoch).
+    session_epoch: int = 0
 
     @property
     def sees_all_stores(self) -> bool:
@@ -137,7 +139,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("vendite.mi", "demo-vendite-1", Role.STAFF, "MI01"),
     DemoAccount("vendite.rm", "demo-vendite-2", Role.STAFF, "RM01"),
     DemoAccount("vendite.to", "demo-vendite-3", Role.STAFF, "TO01"),
-    DemoAccount("assistenza", "demo-assistenza", Role.SUPPORT),
+    DemoAccount("assistenza", "demo-assist-01", Role.SUPPORT),
     DemoAccount("admin", "demo-admin-01", Role.ADMIN),
 )
 

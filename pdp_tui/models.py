@@ -42,6 +42,9 @@ class User(BaseModel):
     locked_until = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Bumped when the account is disabled, its role or store changes or its password is
+    # reset by an administrator: sessions opened before then end (migration 0003).
+    session_epoch = IntegerField(default=0)
 
 
 class Covering(BaseModel):

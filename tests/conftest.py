@@ -8,6 +8,7 @@ on a fresh PostgreSQL schema in the database named by ``PDP_TEST_POSTGRES_URL``
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -188,6 +189,24 @@ def database(db_url) -> Iterator[Database]:
 @pytest.fixture
 def sqlite_database(sqlite_url) -> Iterator[Database]:
     yield from _open(sqlite_url)
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """The SQL statements peewee runs while the test collects them."""
+    collected: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            collected.append(str(record.msg[0]) if isinstance(record.msg, tuple) else "")
+
+    logger = logging.getLogger("peewee")
+    handler, level = Collect(level=logging.DEBUG), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    yield collected
+    logger.removeHandler(handler)
+    logger.setLevel(level)
 
 
 # --- seed data ----------------------------------------------------------------------------

@@ -28,6 +28,8 @@ def test_every_service_module_is_checked():
         "codes",
         "errors",
         "gateway",
+        "password_strength",
+        "permissions",
         "plans",
         "search",
         "text",
@@ -70,3 +72,25 @@ def test_pure_modules_do_not_import_the_database_driver():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_password_estimator_loads_only_when_a_password_is_set():
+    """zxcvbn costs about 0.25 s and 12 MB: not at start-up, at login or in the warm-up."""
+    code = (
+        "import sys\n"
+        "import pdp_tui.tui.app, pdp_tui.tui.screens.login, pdp_tui.tui.screens.lock\n"
+        "import pdp_tui.tui.screens.change_password, pdp_tui.tui.screens.admin_users\n"
+        "from pdp_tui.services import accounts, auth, catalogue, plans, search\n"
+        "auth.prepare()\n"
+        "before = 'zxcvbn' in sys.modules\n"
+        "try:\n"
+        "    auth.check_password_policy('mario.rossi', 'password12')\n"
+        "except Exception:\n"
+        "    pass\n"
+        "print(before, 'zxcvbn' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from pdp_tui import config
-from pdp_tui.domain import Actor, PlanStatus, Role
-from pdp_tui.models import AuditEvent, Plan, PlanChange
-from pdp_tui.services import audit, corrections, plans, search
+from pdp_tui.domain import PlanStatus, Role
+from pdp_tui.models import AuditEvent, Plan, PlanChange, User
+from pdp_tui.services import audit, auth, corrections, plans, search
 from pdp_tui.services.audit import SUPPORT_KINDS, Kind
 from pdp_tui.services.codes import CodeFormatError, format_code, generate_code
 from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
@@ -122,8 +122,10 @@ def test_changes_to_another_stores_plan_are_not_found_and_change_nothing(stores)
 
 
 def test_staff_without_a_store_see_nothing(stores):
-    # An actor claiming the staff role without a store (a broken account) is scoped to nothing.
-    orphan = Actor(id=stores.seed.staff_mi.id, username="orfano", role=Role.STAFF, store_id=None)
+    # A staff account without a store (broken behind the app's back) is scoped to nothing.
+    User.update(store=None).where(User.id == stores.seed.staff_mi.id).execute()
+    orphan = auth.authenticate("vendite.mi", stores.seed.password)
+    assert (orphan.role, orphan.store_id) == (Role.STAFF, None)
     assert found(orphan) == set()
     with pytest.raises(NotFound):
         plans.get_plan(orphan, stores.mi[0].id)

@@ -13,7 +13,7 @@ from pdp_tui.domain import SYSTEM, Role, utcnow
 from pdp_tui.models import AuditEvent, User
 from pdp_tui.services import accounts, auth
 from pdp_tui.services.audit import Kind
-from pdp_tui.services.errors import AuthenticationFailed, ValidationError
+from pdp_tui.services.errors import AuthenticationFailed, SessionEnded, ValidationError
 
 # Bound at import, before the fast_hasher fixture patches auth.hasher for each test.
 PRODUCTION_HASHER = auth.hasher
@@ -145,7 +145,8 @@ def test_disabled_account_is_refused(seed):
     message = failed_login("vendite.mi", seed.password)
     assert message == failed_login("nessuno", seed.password)
     assert reason(events(Kind.LOGIN_FAILED)[-2]) == "disabled"
-    assert not auth.verify_password(seed.staff_mi, seed.password)
+    with pytest.raises(SessionEnded):
+        auth.verify_password(seed.staff_mi, seed.password)
     # A disabled account does not count failures towards a lock either.
     assert User.get(User.username == "vendite.mi").failed_logins == 0
     accounts.set_active(seed.admin, "vendite.mi", True)
@@ -239,3 +240,41 @@ def test_production_hasher_is_argon2id_with_owasp_parameters():
         1,
     )
     assert real.hash("una password lunga").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_every_refused_login_costs_the_same(seed, monkeypatch, statements):
+    """One argon2 verification and no hashing, and the same statements, whoever is refused:
+    an unknown user, a wrong password, a locked or a disabled account."""
+    argon2: list[str] = []
+
+    class Counting(PasswordHasher):
+        def hash(self, *args, **kwargs):
+            argon2.append("hash")
+            return super().hash(*args, **kwargs)
+
+        def verify(self, *args, **kwargs):
+            argon2.append("verify")
+            return super().verify(*args, **kwargs)
+
+    counting = Counting(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(auth, "hasher", lambda: counting)
+    auth._dummy_hash.cache_clear()
+    auth.prepare()  # as the app's warm-up does
+    accounts.set_active(seed.admin, "assistenza", False)
+    config.use(config.load_settings(env={}, max_failed_logins=2))
+    failed_login("vendite.rm", "password-sbagliata")
+    failed_login("vendite.rm", "password-sbagliata")  # locks the account
+    shapes = []
+    for username, password in (
+        ("nessuno", "password-sbagliata"),
+        ("vendite.mi", "password-sbagliata"),
+        ("vendite.rm", seed.password),  # locked
+        ("assistenza", seed.password),  # disabled
+    ):
+        argon2.clear()
+        statements.clear()
+        failed_login(username, password)
+        assert argon2 == ["verify"], username
+        shapes.append([sql.split()[0] for sql in statements])
+    assert all(shape == shapes[0] for shape in shapes), shapes
+    assert shapes[0].count("UPDATE") == 1 and shapes[0].count("INSERT") == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 
 from peewee import JOIN, IntegrityError
@@ -13,11 +14,15 @@ from pdp_tui.domain import Actor, Role, utcnow
 from pdp_tui.models import Store, User
 from pdp_tui.services import audit
 from pdp_tui.services.auth import check_password_policy, hash_password, normalise_username
-from pdp_tui.services.catalogue import require_admin
 from pdp_tui.services.errors import NotFound, ValidationError
+from pdp_tui.services.permissions import Permission, end_sessions, require
 from pdp_tui.services.text import clean_text
 
 USERNAME_PATTERN = r"[a-z0-9][a-z0-9._-]{2,39}"
+# Temporary passwords: lower-case Crockford Base32 (no i, l, o, u to misread), in groups.
+TEMPORARY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+TEMPORARY_GROUPS = 3
+TEMPORARY_GROUP_LENGTH = 4
 
 
 @dataclass(frozen=True)
@@ -57,34 +62,21 @@ def create_user(
     full_name: str = "",
     must_change_password: bool = True,
 ) -> Account:
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     errors: dict[str, str] = {}
     name = normalise_username(username)
     if not re.fullmatch(USERNAME_PATTERN, name):
         errors["username"] = (
             "Nome utente: da 3 a 40 caratteri tra lettere minuscole, cifre, punto, - e _."
         )
-    try:
-        role = Role(role)
-    except ValueError:
-        errors["role"] = "Ruolo: staff, support o admin."
-        role = None
-    store = None
-    if role is Role.STAFF:
-        if not store_code:
-            errors["store"] = "Un addetto vendite deve appartenere a un negozio."
-        else:
-            store = Store.get_or_none(Store.code == store_code.strip().upper())
-            if store is None:
-                errors["store"] = f"Negozio {store_code.strip().upper()} inesistente."
-    elif store_code:
-        errors["store"] = "Solo gli addetti vendite appartengono a un negozio."
+    role, store = _role_and_store(role, store_code, errors)
     try:
         full_name = clean_text(full_name, "Nome e cognome", max_length=100, required=False)
     except ValueError as exc:
         errors["full_name"] = str(exc)
+        full_name = ""
     try:
-        check_password_policy(name, password)
+        check_password_policy(name, password, full_name=full_name)
     except ValidationError as exc:
         errors.update(exc.errors)
     if errors:
@@ -110,8 +102,30 @@ def create_user(
     return _account(user, store.code if store else None, utcnow())
 
 
+def _role_and_store(
+    role: Role | str, store_code: str | None, errors: dict[str, str]
+) -> tuple[Role | None, Store | None]:
+    """The role and the store (staff only) asked for; problems go into ``errors``."""
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = "Ruolo: staff, support o admin."
+        return None, None
+    store = None
+    if role is Role.STAFF:
+        if not store_code:
+            errors["store"] = "Un addetto vendite deve appartenere a un negozio."
+        else:
+            store = Store.get_or_none(Store.code == store_code.strip().upper())
+            if store is None:
+                errors["store"] = f"Negozio {store_code.strip().upper()} inesistente."
+    elif store_code:
+        errors["store"] = "Solo gli addetti vendite appartengono a un negozio."
+    return role, store
+
+
 def list_users(actor: Actor) -> list[Account]:
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     now = utcnow()
     query = (
         User.select(User, Store.id, Store.code)
@@ -129,10 +143,10 @@ def _get(username: str) -> User:
 
 
 def reset_password(actor: Actor, username: str, new_password: str) -> None:
-    """Set a new password the account must change at its next login."""
-    require_admin(actor)
+    """Set a new password the account must change at its next login; its sessions end."""
+    require(actor, Permission.ADMINISTER)
     user = _get(username)
-    check_password_policy(user.username, new_password)
+    check_password_policy(user.username, new_password, full_name=user.full_name)
     with database.atomic():
         User.update(
             password_hash=hash_password(new_password),
@@ -140,22 +154,73 @@ def reset_password(actor: Actor, username: str, new_password: str) -> None:
             failed_logins=0,
             locked_until=None,
         ).where(User.id == user.id).execute()
+        end_sessions(user.id)
         audit.record(audit.Kind.PASSWORD_RESET, actor, target=user.username)
 
 
+def generate_temporary_password() -> str:
+    """A random password to hand over once (e.g. ``k7pm-3xqa-9trw``, 60 bits from ``secrets``):
+    easy to read out and type, and accepted by the password policy."""
+    while True:
+        password = "-".join(
+            "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_GROUP_LENGTH))
+            for _ in range(TEMPORARY_GROUPS)
+        )
+        try:
+            check_password_policy("", password)
+        except ValidationError:
+            continue  # a rare draw that looks like a word, a year or a sequence
+        return password
+
+
 def set_active(actor: Actor, username: str, active: bool) -> None:
-    require_admin(actor)
+    """Disable an account (its open sessions end at their next action) or enable it again."""
+    require(actor, Permission.ADMINISTER)
     user = _get(username)
     if actor.id is not None and user.id == actor.id and not active:
         raise ValidationError({"username": "Non puoi disattivare il tuo stesso account."})
     with database.atomic():
         User.update(active=active).where(User.id == user.id).execute()
+        if not active:
+            end_sessions(user.id)
         kind = audit.Kind.USER_ENABLED if active else audit.Kind.USER_DISABLED
         audit.record(kind, actor, target=user.username)
 
 
+def set_role(
+    actor: Actor, username: str, role: Role | str, store_code: str | None = None
+) -> Account:
+    """Give an account another role or store (a store for staff only); its sessions end."""
+    require(actor, Permission.ADMINISTER)
+    user = _get(username)
+    errors: dict[str, str] = {}
+    role, store = _role_and_store(role, store_code, errors)
+    if actor.id is not None and user.id == actor.id:
+        errors["role"] = "Non puoi cambiare il ruolo del tuo stesso account."
+    if errors:
+        raise ValidationError(errors)
+    store_id = store.id if store else None
+    if (role.value, store_id) != (user.role, user.store_id):
+        before = {"role": user.role, "store": _store_code(user.store_id)}
+        after = {"role": role.value, "store": store.code if store else None}
+        with database.atomic():
+            User.update(role=role.value, store=store_id).where(User.id == user.id).execute()
+            end_sessions(user.id)
+            audit.record(
+                audit.Kind.USER_ROLE_CHANGED,
+                actor,
+                target=user.username,
+                detail={"before": before, "after": after},
+            )
+    return _account(User.get_by_id(user.id), store.code if store else None, utcnow())
+
+
+def _store_code(store_id: int | None) -> str | None:
+    return Store.get_by_id(store_id).code if store_id else None
+
+
 def unlock(actor: Actor, username: str) -> None:
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     user = _get(username)
     with database.atomic():
         User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()

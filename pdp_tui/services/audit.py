@@ -11,13 +11,15 @@ from peewee import JOIN
 from pdp_tui import config
 from pdp_tui.domain import Actor, AuditEntry, AuditPage, Role
 from pdp_tui.models import AuditEvent, Store
-from pdp_tui.services.errors import PermissionDenied, ValidationError
+from pdp_tui.services.errors import ValidationError
+from pdp_tui.services.permissions import Permission, require
 
 
 class Kind:
     LOGIN_OK = "login_ok"
     LOGIN_FAILED = "login_failed"
     PASSWORD_CHANGED = "password_changed"
+    PASSWORD_CHANGE_FAILED = "password_change_failed"
     PLAN_REGISTERED = "plan_registered"
     PLAN_VIEWED = "plan_viewed"
     PLAN_SEARCHED = "plan_searched"
@@ -28,6 +30,7 @@ class Kind:
     USER_DISABLED = "user_disabled"
     USER_ENABLED = "user_enabled"
     USER_UNLOCKED = "user_unlocked"
+    USER_ROLE_CHANGED = "user_role_changed"
     PASSWORD_RESET = "password_reset"
     STORE_CREATED = "store_created"
     COVERING_CREATED = "covering_created"
@@ -67,11 +70,8 @@ PAGE_SIZE = 50
 
 
 def kinds_visible_to(actor: Actor) -> tuple[str, ...]:
-    if actor.role is Role.ADMIN:
-        return ALL_KINDS
-    if actor.role is Role.SUPPORT:
-        return SUPPORT_KINDS
-    raise PermissionDenied("Il registro attività è riservato ad amministratori e assistenza.")
+    require(actor, Permission.READ_AUDIT_LOG)
+    return ALL_KINDS if actor.role is Role.ADMIN else SUPPORT_KINDS
 
 
 def list_events(

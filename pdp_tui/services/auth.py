@@ -13,7 +13,13 @@ from pdp_tui.db import database
 from pdp_tui.domain import Actor, Role, utcnow
 from pdp_tui.models import Store, User
 from pdp_tui.services import audit
-from pdp_tui.services.errors import AuthenticationFailed, ValidationError
+from pdp_tui.services.errors import (
+    AuthenticationFailed,
+    PermissionDenied,
+    SessionEnded,
+    ValidationError,
+)
+from pdp_tui.services.permissions import Permission, end_sessions, require
 from pdp_tui.services.text import has_forbidden_characters
 
 PASSWORD_MIN_LENGTH = 10
@@ -34,6 +40,12 @@ def _dummy_hash() -> str:
     return hasher().hash("pdp-tui dummy password, never valid")
 
 
+def prepare() -> None:
+    """Make the hasher and the dummy hash now (the app's warm-up), not at the first login:
+    hashing the dummy costs a verification, and would tell an unknown username by its time."""
+    _dummy_hash()
+
+
 def hash_password(password: str) -> str:
     return hasher().hash(password)
 
@@ -45,7 +57,10 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-def check_password_policy(username: str, password: str, field: str = "password") -> None:
+def check_password_policy(
+    username: str, password: str, field: str = "password", *, full_name: str = ""
+) -> None:
+    """Length, characters, not the username, and not common or guessable (zxcvbn)."""
     if len(password) < PASSWORD_MIN_LENGTH:
         raise ValidationError(
             {field: f"La password deve avere almeno {PASSWORD_MIN_LENGTH} caratteri."}
@@ -56,6 +71,12 @@ def check_password_policy(username: str, password: str, field: str = "password")
         raise ValidationError({field: "La password contiene caratteri non ammessi."})
     if password.strip().casefold() == username.strip().casefold():
         raise ValidationError({field: "La password non può essere uguale al nome utente."})
+    # Imported here: zxcvbn's word lists load only when a password is set.
+    from pdp_tui.services import password_strength
+
+    weakness = password_strength.weakness(password, (username, full_name))
+    if weakness:
+        raise ValidationError({field: weakness})
 
 
 def normalise_username(username: str) -> str:
@@ -73,29 +94,31 @@ def actor_for(user: User) -> Actor:
         store_name=store.name if store else None,
         full_name=user.full_name,
         must_change_password=user.must_change_password,
+        session_epoch=user.session_epoch,
     )
 
 
 def authenticate(username: str, password: str, now: dt.datetime | None = None) -> Actor:
-    """The Actor for good credentials; AuthenticationFailed (one message) otherwise."""
+    """The Actor for good credentials; AuthenticationFailed (one message) otherwise.
+
+    Every refusal costs the same, whether the username exists or not: one argon2
+    verification (against a dummy hash for an unknown user) and the same statements.
+    """
     settings = config.current()
     now = now or utcnow()
     name = normalise_username(username)
     user = User.get_or_none(User.username == name) if name else None
-    if user is None:
-        _verify(_dummy_hash(), password)
-        audit.record(audit.Kind.LOGIN_FAILED, None, username=name, detail={"reason": "unknown"})
-        raise AuthenticationFailed()
-
-    password_ok = _verify(user.password_hash, password)
-    locked = user.locked_until is not None and user.locked_until > now
-    if not user.active or locked or not password_ok:
-        reason = "disabled" if not user.active else "locked" if locked else "password"
+    password_ok = _verify(user.password_hash if user else _dummy_hash(), password)
+    reason = _refusal(user, password_ok, now)
+    if reason is not None:
         with database.atomic():
-            if reason == "password":
-                _count_failure(user, now, settings)
+            _count_failure(user.id if reason == "password" else None, now, settings)
             audit.record(
-                audit.Kind.LOGIN_FAILED, None, username=name, target=name, detail={"reason": reason}
+                audit.Kind.LOGIN_FAILED,
+                None,
+                username=name,
+                target=name if user else "",
+                detail={"reason": reason},
             )
         raise AuthenticationFailed()
 
@@ -109,33 +132,105 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     return actor
 
 
-def _count_failure(user: User, now: dt.datetime, settings: config.Settings) -> None:
-    User.update(failed_logins=User.failed_logins + 1).where(User.id == user.id).execute()
-    failures = User.select(User.failed_logins).where(User.id == user.id).scalar()
-    if failures >= settings.max_failed_logins:
-        User.update(
-            failed_logins=0,
-            locked_until=now + dt.timedelta(minutes=settings.lockout_minutes),
-        ).where(User.id == user.id).execute()
+def _locked(user: User, now: dt.datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def _refusal(user: User | None, password_ok: bool, now: dt.datetime) -> str | None:
+    """Why a login is refused (the audit's reason), or None."""
+    if user is None:
+        return "unknown"
+    if not user.active:
+        return "disabled"
+    if _locked(user, now):
+        return "locked"
+    return None if password_ok else "password"
+
+
+def _count_failure(user_id: int | None, now: dt.datetime, settings: config.Settings) -> bool:
+    """One more wrong password for ``user_id``; True when that locks the account.
+
+    With None (unknown user, or a refusal that does not count) the same statements run and
+    match no row, so that every refused login costs the same.
+    """
+    User.update(failed_logins=User.failed_logins + 1).where(User.id == user_id).execute()
+    failures = User.select(User.failed_logins).where(User.id == user_id).scalar()
+    if failures is None or failures < settings.max_failed_logins:
+        return False
+    User.update(
+        failed_logins=0,
+        locked_until=now + dt.timedelta(minutes=settings.lockout_minutes),
+    ).where(User.id == user_id).execute()
+    return True
+
+
+LOCKED_MESSAGE = (
+    "Troppi tentativi con una password sbagliata: account bloccato per {minutes} minuti."
+)
+SESSION_LOCKED = LOCKED_MESSAGE + " La sessione è terminata."
 
 
 def change_password(actor: Actor, current_password: str, new_password: str) -> Actor:
-    """The user changes their own password; clears the must-change flag."""
+    """The user changes their own password; clears the must-change flag.
+
+    A wrong current password counts toward the lockout, like a failed login, and is
+    audited; the failure that locks the account also ends the session (whoever is at an
+    unlocked till cannot keep guessing). A locked account is refused.
+    """
+    require(actor, Permission.USE_APP)
+    if actor.id is None:
+        raise PermissionDenied("L'operatore da riga di comando non ha una password.")
+    settings = config.current()
+    now = utcnow()
     user = User.get_by_id(actor.id)
+    if _locked(user, now):
+        audit.record(
+            audit.Kind.PASSWORD_CHANGE_FAILED,
+            actor,
+            target=user.username,
+            detail={"reason": "locked"},
+        )
+        minutes = _minutes_left(user.locked_until, now)
+        raise ValidationError({"current_password": LOCKED_MESSAGE.format(minutes=minutes)})
     if not _verify(user.password_hash, current_password):
+        with database.atomic():
+            locked = _count_failure(user.id, now, settings)
+            if locked:
+                end_sessions(user.id)
+            audit.record(
+                audit.Kind.PASSWORD_CHANGE_FAILED,
+                actor,
+                target=user.username,
+                detail={"reason": "password", "locked": locked},
+            )
+        if locked:
+            message = SESSION_LOCKED.format(minutes=f"{settings.lockout_minutes:g}")
+            raise SessionEnded(message, actor)
         raise ValidationError({"current_password": "La password attuale non è corretta."})
-    check_password_policy(user.username, new_password, field="new_password")
+    check_password_policy(user.username, new_password, "new_password", full_name=user.full_name)
     if new_password == current_password:
         raise ValidationError({"new_password": "La nuova password deve essere diversa."})
     with database.atomic():
-        User.update(password_hash=hash_password(new_password), must_change_password=False).where(
-            User.id == user.id
-        ).execute()
+        User.update(
+            password_hash=hash_password(new_password),
+            must_change_password=False,
+            failed_logins=0,
+        ).where(User.id == user.id).execute()
         audit.record(audit.Kind.PASSWORD_CHANGED, actor, target=user.username)
     return actor_for(User.get_by_id(user.id))
 
 
+def _minutes_left(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, -(-int((until - now).total_seconds()) // 60))
+
+
 def verify_password(actor: Actor, password: str) -> bool:
-    """Re-check the password of a logged-in user (unlocking an idle session)."""
+    """Whether ``password`` is the password of the actor's account (a session still valid)."""
+    require(actor, Permission.USE_APP)
     user = User.get_or_none(User.id == actor.id)
-    return bool(user and user.active and _verify(user.password_hash, password))
+    return bool(user and _verify(user.password_hash, password))
+
+
+def password_works(user: User, password: str) -> bool:
+    """Whether ``user`` could log in with ``password`` now (active, right password)."""
+    return bool(user.active and _verify(user.password_hash, password))

@@ -7,21 +7,18 @@ import re
 from peewee import IntegrityError
 
 from pdp_tui.db import database
-from pdp_tui.domain import Actor, CatalogueItem, ProtectionType, Role
+from pdp_tui.domain import Actor, CatalogueItem, ProtectionType
 from pdp_tui.models import Covering, Protection, Store
 from pdp_tui.services import audit
-from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
+from pdp_tui.services.errors import NotFound, ValidationError
+from pdp_tui.services.permissions import Permission, require
 from pdp_tui.services.text import clean_text, fold
 
 STORE_CODE_PATTERN = r"[A-Z0-9][A-Z0-9_-]{0,19}"
 
 
-def require_admin(actor: Actor) -> None:
-    if actor.role is not Role.ADMIN:
-        raise PermissionDenied("Solo un amministratore può farlo.")
-
-
 def list_coverings(actor: Actor, include_inactive: bool = False) -> list[CatalogueItem]:
+    require(actor, Permission.USE_APP)
     query = Covering.select().order_by(Covering.sort_order, Covering.label)
     if not include_inactive:
         query = query.where(Covering.active == True)  # noqa: E712
@@ -29,6 +26,7 @@ def list_coverings(actor: Actor, include_inactive: bool = False) -> list[Catalog
 
 
 def list_protections(actor: Actor) -> list[CatalogueItem]:
+    require(actor, Permission.USE_APP)
     query = (
         Protection.select()
         .where(Protection.active == True)  # noqa: E712
@@ -42,7 +40,7 @@ COVERING_CODE_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,28}[a-z0-9])?"
 
 def add_covering(actor: Actor, label: str, code: str | None = None) -> CatalogueItem:
     """A new covering on sale; its code is made from the label unless given."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     errors: dict[str, str] = {}
     try:
         label = clean_text(label, "Rivestimento", max_length=60)
@@ -72,7 +70,7 @@ def add_covering(actor: Actor, label: str, code: str | None = None) -> Catalogue
 
 def covering_id_by_code(actor: Actor, code: str) -> int:
     """The id of the covering with ``code`` (any state), for commands that name it."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     covering = Covering.get_or_none(Covering.code == (code or "").strip().lower())
     if covering is None:
         raise NotFound(f"Rivestimento {code} inesistente.")
@@ -81,14 +79,14 @@ def covering_id_by_code(actor: Actor, code: str) -> int:
 
 def list_catalogue(actor: Actor) -> list[tuple[CatalogueItem, bool]]:
     """Every covering with whether it is on sale, in the order of the plan form."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     query = Covering.select().order_by(Covering.sort_order, Covering.label)
     return [(CatalogueItem(c.id, c.code, c.label), c.active) for c in query]
 
 
 def set_covering_active(actor: Actor, covering_id: int, active: bool) -> CatalogueItem:
     """Withdraw a covering from sale (plans keep it) or offer it again."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     covering = Covering.get_or_none(Covering.id == covering_id)
     if covering is None:
         raise NotFound("Rivestimento inesistente.")
@@ -109,7 +107,7 @@ def clean_store_code(code: str) -> str:
 
 
 def add_store(actor: Actor, code: str, name: str) -> Store:
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     errors: dict[str, str] = {}
     try:
         code = clean_store_code(code)
@@ -132,6 +130,7 @@ def add_store(actor: Actor, code: str, name: str) -> Store:
 
 def list_stores(actor: Actor) -> list[tuple[int, str, str]]:
     """(id, code, name) of every store; staff see only their own."""
+    require(actor, Permission.USE_APP)
     query = Store.select().order_by(Store.code)
     if not actor.sees_all_stores:
         query = query.where(Store.id == actor.store_id)

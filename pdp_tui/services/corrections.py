@@ -17,12 +17,12 @@ from pdp_tui.domain import (
     PlanDetail,
     PlanStatus,
     ProtectionType,
-    Role,
     utcnow,
 )
 from pdp_tui.models import Covering, Plan, PlanChange, Protection, User
 from pdp_tui.services import audit
-from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
+from pdp_tui.services.errors import NotFound, ValidationError
+from pdp_tui.services.permissions import Permission, require
 from pdp_tui.services.plans import get_plan_unaudited, scope
 from pdp_tui.services.text import REASON_MAX_LENGTH, clean_name, clean_text, name_key
 
@@ -33,13 +33,6 @@ FIELD_LABELS = {
     "protection": "Tipo di protezione",
     "status": "Stato",
 }
-
-
-def _require_may_change(actor: Actor) -> None:
-    if actor.role not in (Role.STAFF, Role.SUPPORT):
-        raise PermissionDenied(
-            "Solo gli addetti vendite del negozio e l'assistenza modificano i Piani."
-        )
 
 
 def _clean_reason(reason: str | None) -> str:
@@ -83,7 +76,7 @@ def correct_plan(
     protection: ProtectionType | str | None = None,
 ) -> PlanDetail:
     """Correct what was mistyped at registration. Fields left None stay as they are."""
-    _require_may_change(actor)
+    require(actor, Permission.CHANGE_PLANS)
     errors: dict[str, str] = {}
     changes: dict = {}
     try:
@@ -141,7 +134,7 @@ def correct_plan(
 
 def void_plan(actor: Actor, plan_id: int, *, reason: str) -> PlanDetail:
     """Void a plan: it stays visible as annullato and its code verifies as voided."""
-    _require_may_change(actor)
+    require(actor, Permission.CHANGE_PLANS)
     reason = _clean_reason(reason)
     with database.atomic():
         plan = _locked_plan(actor, plan_id)
@@ -180,6 +173,7 @@ def _record(
 
 def plan_history(actor: Actor, plan_id: int) -> list[PlanChangeEntry]:
     """The changes of a plan the actor may see, oldest first."""
+    require(actor, Permission.READ_PLANS)
     if not scope(Plan.select(Plan.id).where(Plan.id == plan_id), actor).exists():
         raise NotFound("Contratto non trovato.")
     query = (

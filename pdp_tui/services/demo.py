@@ -29,10 +29,10 @@ from pdp_tui.db import database, is_postgres
 from pdp_tui.domain import DEMO_ACCOUNTS, DEMO_STORES, Actor, DemoAccount, Role, utcnow
 from pdp_tui.models import Covering, Plan, Protection, Store, User
 from pdp_tui.services import accounts, catalogue
-from pdp_tui.services.auth import actor_for, verify_password
-from pdp_tui.services.catalogue import require_admin
+from pdp_tui.services.auth import password_works
 from pdp_tui.services.codes import generate_codes
 from pdp_tui.services.errors import ServiceError
+from pdp_tui.services.permissions import Permission, require
 from pdp_tui.services.plans import add_months
 from pdp_tui.services.text import name_key
 
@@ -123,7 +123,7 @@ class FillResult:
 
 def ensure_demo_stores(actor: Actor) -> list[str]:
     """Create the demo stores that do not exist yet; their codes."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     existing = {s.code for s in Store.select(Store.code)}
     created = []
     for code, name in DEMO_STORES:
@@ -154,7 +154,7 @@ def ensure_demo_accounts(actor: Actor) -> list[DemoAccountState]:
 
     Existing accounts are left untouched; their password is reported only if it still works.
     """
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     states = []
     for account in demo_accounts():
         user = User.get_or_none(User.username == account.username)
@@ -173,7 +173,7 @@ def ensure_demo_accounts(actor: Actor) -> list[DemoAccountState]:
                 )
             )
         else:
-            works = verify_password(actor_for(user), account.password)
+            works = password_works(user, account.password)
             store = Store.get_or_none(Store.id == user.store_id) if user.store_id else None
             states.append(
                 DemoAccountState(
@@ -492,7 +492,7 @@ def fill_plans(
 
     Returns (plans added, first contract number, last contract number, indexes rebuilt).
     """
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     progress = progress or (lambda phase, done, total: None)
     if count <= 0:
         return 0, None, None, False
@@ -611,7 +611,7 @@ def fill_demo(
     seed: int | None = None,
 ) -> FillResult:
     """Demo stores, demo accounts and ``count`` plans; safe to run again."""
-    require_admin(actor)
+    require(actor, Permission.ADMINISTER)
     started = time.perf_counter()
     stores = ensure_demo_stores(actor)
     states = ensure_demo_accounts(actor)

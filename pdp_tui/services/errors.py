@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pdp_tui.domain import Actor
+
 
 class ServiceError(Exception):
     """A rule refused the request. ``str(exc)`` is a message for the user."""
@@ -23,6 +25,15 @@ class DuplicateContract(ValidationError):
 
 class PermissionDenied(ServiceError):
     def __init__(self, message: str = "Operazione non consentita per il tuo ruolo."):
+        super().__init__(message)
+
+
+class SessionEnded(ServiceError):
+    """The account behind a session changed (disabled, role or store, password reset): the
+    session is over and its user must log in again. ``actor`` is the session's own actor."""
+
+    def __init__(self, message: str, actor: Actor | None = None) -> None:
+        self.actor = actor
         super().__init__(message)
 
 

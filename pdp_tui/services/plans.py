@@ -14,19 +14,13 @@ from pdp_tui.domain import (
     PlanDetail,
     PlanStatus,
     ProtectionType,
-    Role,
     utcnow,
 )
 from pdp_tui.models import Covering, Plan, Protection, Store, User
 from pdp_tui.services import audit
 from pdp_tui.services.codes import CodeFormatError, generate_code, parse_code
-from pdp_tui.services.errors import (
-    DuplicateContract,
-    NotFound,
-    PermissionDenied,
-    ServiceError,
-    ValidationError,
-)
+from pdp_tui.services.errors import DuplicateContract, NotFound, ServiceError, ValidationError
+from pdp_tui.services.permissions import Permission, lookups_are_audited, require
 from pdp_tui.services.text import clean_contract_number, clean_name, name_key
 
 _CODE_ATTEMPTS = 5
@@ -62,8 +56,7 @@ def register_plan(
     protection: ProtectionType | str | None,
 ) -> PlanDetail:
     """Register a plan and issue its activation code ("Genera")."""
-    if actor.role is not Role.STAFF or actor.store_id is None:
-        raise PermissionDenied("Solo gli addetti vendite di un negozio registrano i Piani.")
+    require(actor, Permission.REGISTER_PLANS)
     settings = config.current()
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
@@ -171,8 +164,9 @@ def get_plan(actor: Actor, plan_id: int) -> PlanDetail:
 
     Support and admin lookups are audited.
     """
-    plan = get_plan_unaudited(actor, plan_id)
-    if actor.role is not Role.STAFF:
+    require(actor, Permission.READ_PLANS)
+    plan = _scoped_detail(actor, plan_id)
+    if lookups_are_audited(actor):
         audit.record(
             audit.Kind.PLAN_VIEWED, actor, target=plan.contract_number, detail={"plan_id": plan.id}
         )
@@ -181,6 +175,11 @@ def get_plan(actor: Actor, plan_id: int) -> PlanDetail:
 
 def get_plan_unaudited(actor: Actor, plan_id: int) -> PlanDetail:
     """``get_plan`` without the audit entry: for a service re-reading what it just changed."""
+    require(actor, Permission.READ_PLANS)
+    return _scoped_detail(actor, plan_id)
+
+
+def _scoped_detail(actor: Actor, plan_id: int) -> PlanDetail:
     plan = scope(_detail_query().where(Plan.id == plan_id), actor).first()
     if plan is None:
         raise NotFound("Contratto non trovato.")
@@ -193,6 +192,7 @@ def verify_code(actor: Actor, text: str) -> PlanDetail:
     Raises CodeFormatError (mistyped: caught by the check character, before any lookup)
     or NotFound (well formed, but no plan has it).
     """
+    require(actor, Permission.READ_PLANS)
     try:
         code = parse_code(text)
     except CodeFormatError as exc:

@@ -17,10 +17,11 @@ import datetime as dt
 from peewee import SQL, Field, NodeList, Tuple, fn
 
 from pdp_tui.db import is_postgres
-from pdp_tui.domain import Actor, PlanStatus, PlanSummary, ProtectionType, Role, SearchPage
+from pdp_tui.domain import Actor, PlanStatus, PlanSummary, ProtectionType, SearchPage
 from pdp_tui.models import Covering, Plan, Protection, Store
 from pdp_tui.services import audit
 from pdp_tui.services.errors import ValidationError
+from pdp_tui.services.permissions import Permission, lookups_are_audited, require
 from pdp_tui.services.plans import scope
 from pdp_tui.services.text import fold, has_forbidden_characters, prefix_successor
 
@@ -175,6 +176,7 @@ def search_plans(
     store_id: int | None = None,
 ) -> SearchPage:
     """One page of the plans the actor may see, newest first, optionally filtered."""
+    require(actor, Permission.READ_PLANS)
     if has_forbidden_characters(query or "") or len(query or "") > QUERY_MAX_LENGTH:
         raise ValidationError({"query": "Ricerca: testo non valido."})
     text = (query or "").strip()
@@ -194,7 +196,7 @@ def search_plans(
             ]
             rows.sort(key=lambda r: (r[6], r[0]), reverse=True)
     # A lookup by support (a search, or one store's plans) is audited once, on its first page.
-    if actor.role is not Role.STAFF and cursor is None and (text or store_id is not None):
+    if lookups_are_audited(actor) and cursor is None and (text or store_id is not None):
         audit.record(
             audit.Kind.PLAN_SEARCHED,
             actor,

@@ -11,6 +11,7 @@ import importlib
 import threading
 import time
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -23,6 +24,9 @@ from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.screens.login import LoginScreen
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.type_ahead import TypeAhead
+
+if TYPE_CHECKING:
+    from pdp_tui.services.errors import SessionEnded
 
 LOGIN_MODE = "accesso"
 # Each mode is one main screen with its own stack (the detail opens on top of the list).
@@ -50,6 +54,13 @@ MODE_KEYS: dict[str, tuple[str, str, str]] = {
     "catalogo": ("f7,ctrl+y", "Negozi", "Negozi e rivestimenti"),
     "registro": ("f8,ctrl+b", "Registro", "Registro attività"),
 }
+
+
+def _same_session(a: Actor, b: Actor) -> bool:
+    def key(actor: Actor) -> tuple:
+        return actor.id, actor.role, actor.store_id, actor.session_epoch
+
+    return key(a) == key(b)
 
 
 def _screen_factory(mode: str):
@@ -113,7 +124,7 @@ class PdpApp(App[None]):
 
         try:
             self.ensure_database()
-            auth.hasher()
+            auth.prepare()  # the dummy hash too: a first failed login must not tell who exists
         except ServiceError as exc:
             # Said at once; the login attempt tries again and says it again if need be.
             self.call_from_thread(self._database_problem, str(exc))
@@ -178,6 +189,17 @@ class PdpApp(App[None]):
             if name in self._modes:
                 self.remove_mode(name)
 
+    def session_ended(self, error: SessionEnded) -> None:
+        """The account changed under the session (disabled, role, store, password reset):
+        back to the login screen, which says why. Unsaved input is dropped."""
+        if self.actor is not None and error.actor is not None and error.actor != self.actor:
+            return  # a late answer to a call of an earlier session
+        self.end_session()
+        while len(self.screen_stack) > 1:  # e.g. the password change asked at login
+            self.pop_screen()
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_problem(str(error))
+
     # --- idle lock ----------------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
@@ -208,8 +230,9 @@ class PdpApp(App[None]):
         self.refresh_bindings()
 
     def unlock(self, actor: Actor, password: str) -> None:
-        """The same user resumes where they were; another user starts afresh."""
-        if self.actor is not None and actor.id == self.actor.id:
+        """The same user resumes where they were; another user, or the same account changed
+        meanwhile (role, store, password reset), starts afresh."""
+        if self.actor is not None and _same_session(actor, self.actor):
             self.locked = False
             self.pop_screen()
             self.refresh_bindings()

@@ -4,6 +4,8 @@ Every screen that talks to the database does it through ``ServiceCalls.call_serv
 the call runs in a thread worker inside its own database session (``gateway.call``),
 a stale call (exclusive group) never delivers its result, a ``ServiceError`` reaches
 the screen's handler, and anything else is logged and shown as a generic message.
+A ``SessionEnded`` (the account was disabled or changed meanwhile) goes to the app instead,
+which ends the session and shows why on the login screen.
 
 While a call runs, the screen holds the keys typed meanwhile (``holds_keys``; see
 ``type_ahead``): they reach the screen once the result is shown, in order. An error
@@ -89,13 +91,15 @@ class ServiceCalls:
 
         def job() -> None:
             from pdp_tui.services import gateway
-            from pdp_tui.services.errors import ServiceError
+            from pdp_tui.services.errors import ServiceError, SessionEnded
 
             worker = get_current_worker()
             failed = True
             try:
                 app.ensure_database()
                 result = gateway.call(fn, *args, **kwargs)
+            except SessionEnded as exc:
+                deliver, value = app.session_ended, exc
             except ServiceError as exc:
                 deliver, value = handle_error, exc
             except Exception as exc:  # noqa: BLE001 - shown as a message, logged with traceback

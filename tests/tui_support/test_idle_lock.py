@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 
+from pdp_tui.domain import SYSTEM, Role
+from pdp_tui.services import accounts
 from pdp_tui.services.errors import AuthenticationFailed
 from pdp_tui.tui.screens.lock import LockScreen
 
@@ -132,3 +134,51 @@ async def test_another_user_from_the_lock_screen_starts_afresh(sqlite_seed, make
         assert customer_data_visible(app) == []
         # Nothing of the previous session is left under the new one.
         assert not any(isinstance(s, LockScreen) for s in app.screen_stack)
+
+
+async def lock_now(pilot) -> None:
+    """Lock as "Blocca sessione" does, without waiting for the idle time."""
+    app = pilot.app
+    app.lock()
+    await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+    await wait_until(pilot, lambda: focused_id(app) == "lock-password")
+
+
+async def test_an_account_disabled_while_locked_cannot_unlock(sqlite_seed, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await fill_form(pilot)
+        await lock_now(pilot)
+        accounts.set_active(SYSTEM, "vendite.mi", False)
+
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: shown(app, "#lock-message") == str(AuthenticationFailed()))
+        assert app.locked and isinstance(app.screen, LockScreen)
+        assert customer_data_visible(app) == []
+
+
+async def test_an_account_moved_while_locked_starts_afresh(sqlite_seed, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await fill_form(pilot)
+        await lock_now(pilot)
+        accounts.set_role(SYSTEM, "vendite.mi", Role.STAFF, "RM01")
+
+        await type_text(pilot, PASSWORD)
+        await pilot.press("enter")
+        await wait_until(
+            pilot,
+            lambda: (
+                app.actor is not None
+                and app.actor.store_code == "RM01"
+                and screen_name(app) == "PlanEntryScreen"
+            ),
+            what="a new session for the moved account",
+        )
+        assert not app.locked
+        assert not any(isinstance(s, LockScreen) for s in app.screen_stack)
+        for field in CUSTOMER:
+            assert input_value(app, f"#{field}") == ""

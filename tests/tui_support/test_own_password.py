@@ -84,3 +84,45 @@ async def test_own_password_change_from_the_palette(sqlite_seed, make_app):
     assert auth.authenticate("vendite.mi", NEW_PASSWORD).username == "vendite.mi"
     with pytest.raises(AuthenticationFailed):
         auth.authenticate("vendite.mi", PASSWORD)
+
+
+async def test_a_common_password_is_refused_saying_why(sqlite_seed, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await open_change_password(pilot)
+        await submit(pilot, PASSWORD, "password12")
+        await wait_until(
+            pilot,
+            lambda: "tra le password più usate" in shown(app, "#password-message"),
+        )
+        assert shown(app, "#password-message").startswith("Password troppo facile da indovinare")
+        assert screen_name(app) == "ChangePasswordScreen"
+    assert auth.authenticate("vendite.mi", PASSWORD).username == "vendite.mi"
+
+
+async def test_guessing_the_current_password_locks_and_ends_the_session(sqlite_seed, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await open_change_password(pilot)
+        for attempt in range(1, 5):
+            await submit(pilot, f"tentativo-{attempt}", NEW_PASSWORD)
+            await wait_until(
+                pilot,
+                lambda: shown(app, "#password-message") == "La password attuale non è corretta.",
+            )
+            await wait_until(pilot, lambda: focused_id(app) == "current-password")
+        await submit(pilot, "tentativo-5", NEW_PASSWORD)
+        await wait_until(
+            pilot,
+            lambda: (
+                screen_name(app) == "LoginScreen"
+                and "account bloccato" in shown(app, "#login-message")
+            ),
+            what="the login screen after the lock",
+        )
+        assert "La sessione è terminata." in shown(app, "#login-message")
+        assert app.actor is None
+    with pytest.raises(AuthenticationFailed):
+        auth.authenticate("vendite.mi", PASSWORD)

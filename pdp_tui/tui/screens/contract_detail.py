@@ -11,9 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from pdp_tui.domain import PlanChangeEntry, PlanDetail, PlanStatus, Role
+from pdp_tui.domain import PlanChangeEntry, PlanDetail, PlanStatus
 from pdp_tui.services import corrections, plans
 from pdp_tui.services.codes import format_code
+from pdp_tui.services.permissions import Permission
 from pdp_tui.tui import format
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
@@ -152,7 +153,7 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("correct", "void"):
             actor = self.app.actor
-            if actor is None or actor.role not in (Role.STAFF, Role.SUPPORT):
+            if actor is None or actor.role not in Permission.CHANGE_PLANS.roles:
                 return None
             return self.plan is not None and self.plan.status is PlanStatus.ACTIVE
         return True
