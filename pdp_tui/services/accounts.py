@@ -38,6 +38,12 @@ class Account:
     last_login_at: dt.datetime | None
 
 
+def any_account() -> bool:
+    """Whether the database has any account yet (a first start has none). Asked before
+    anyone logs in, so it takes no actor and tells nothing but that."""
+    return User.select().exists()
+
+
 def _account(user: User, store_code: str | None, now: dt.datetime) -> Account:
     return Account(
         id=user.id,

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from pdp_tui.services.errors import SessionEnded
 
 LOGIN_MODE = "accesso"
+QUIT_TITLE = "Vuoi uscire?"
+QUIT_HINT = "Per uscire dal programma premi Ctrl+Q."
 # Each mode is one main screen with its own stack (the detail opens on top of the list).
 # mode -> (module, class); modules are imported on first use, after login.
 SCREENS: dict[str, tuple[str, str]] = {
@@ -119,25 +121,50 @@ class PdpApp(App[None]):
 
     def _warm_up(self) -> None:
         # Import the heavy modules and connect while the login screen is on show.
-        from pdp_tui.services import auth, catalogue, plans, search  # noqa: F401
+        from pdp_tui.services import accounts, auth, catalogue, gateway, plans, search  # noqa: F401
         from pdp_tui.services.errors import ServiceError
 
         try:
             self.ensure_database()
             auth.prepare()  # the dummy hash too: a first failed login must not tell who exists
+            if not gateway.call(accounts.any_account):
+                self.call_from_thread(self._first_start)
         except ServiceError as exc:
             # Said at once; the login attempt tries again and says it again if need be.
             self.call_from_thread(self._database_problem, str(exc))
+
+    def _first_start(self) -> None:
+        if isinstance(self.screen, LoginScreen):
+            self.screen.show_first_start()
 
     def _database_problem(self, message: str) -> None:
         if isinstance(self.screen, LoginScreen):
             self.screen.show_problem(message)
 
+    # --- the terminal's size ------------------------------------------------------------
+
+    def _screen_changed(self, _screen: Screen) -> None:
+        self.type_ahead.wake()
+        self.call_after_refresh(self._check_size)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_size)
+
+    def _check_size(self) -> None:
+        """Say "allarga il terminale" over the screen while the terminal is too small."""
+        from pdp_tui.tui.screens.too_small import TooSmallScreen, too_small
+
+        shown = isinstance(self.screen, TooSmallScreen)
+        if too_small(*self.size) and not shown:
+            self.push_screen(TooSmallScreen())
+        elif shown and not too_small(*self.size):
+            self.pop_screen()
+
     # --- session --------------------------------------------------------------------
 
     def on_mount(self) -> None:
         # A screen shown (or shown again) may deliver what was typed while it was coming.
-        self.screen_change_signal.subscribe(self, lambda _: self.type_ahead.wake())
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         # After the first paint, so that the imports do not compete with it.
         self.call_after_refresh(
             self.run_worker, self._warm_up, thread=True, group="warm-up", exit_on_error=False
@@ -222,8 +249,9 @@ class PdpApp(App[None]):
     def lock(self) -> None:
         """Hide the session behind the unlock screen; what was typed is kept."""
         from pdp_tui.tui.screens.lock import LockScreen
+        from pdp_tui.tui.screens.too_small import TooSmallScreen
 
-        if self.actor is None or self.locked:
+        if self.actor is None or self.locked or isinstance(self.screen, TooSmallScreen):
             return
         self.locked = True
         self.push_screen(LockScreen(self.actor))
@@ -261,6 +289,32 @@ class PdpApp(App[None]):
             await self.switch_mode(mode)
         self.screen.post_message(OpenedByKey(again=again))
 
+    # --- quitting -------------------------------------------------------------------
+
+    def unsaved_work(self) -> str | None:
+        """What Ctrl+Q would throw away: a half-typed plan, an open form."""
+        for stack in self._screen_stacks.values():
+            for screen in stack:
+                unsaved = getattr(screen, "unsaved_work", None)
+                what = unsaved() if unsaved else None
+                if what:
+                    return what
+        return None
+
+    async def action_quit(self) -> None:
+        from pdp_tui.tui.screens.quit_dialog import QuitDialog
+
+        what = self.unsaved_work()
+        if what is None or isinstance(self.screen, QuitDialog):
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(QuitDialog(what), answered)
+
     def action_help(self) -> None:
         from pdp_tui.tui.screens.help import HelpScreen
 
@@ -270,8 +324,21 @@ class PdpApp(App[None]):
     # --- command palette: only this app's commands (no screenshots of customer data) ---
 
     def action_command_palette(self) -> None:
-        if not self.locked:
-            super().action_command_palette()
+        from textual.command import CommandPalette
+
+        from pdp_tui.tui.palette import Palette
+
+        if not self.locked and not CommandPalette.is_open(self):
+            self.push_screen(Palette())
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's notice, in Italian (Ctrl+C copies in a text field)."""
+        self.notify(QUIT_HINT, title=QUIT_TITLE, markup=False)
+
+    def get_key_display(self, binding: Binding) -> str:
+        from pdp_tui.tui.italian import key_display
+
+        return key_display(binding)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, (keys, label, help_text) in MODE_KEYS.items():

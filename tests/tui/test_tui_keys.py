@@ -176,7 +176,8 @@ async def test_command_palette_offers_no_screenshot(sqlite_seed, make_app):
         await pilot.press("ctrl+p")
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         await type_text(pilot, "scre")
-        await wait_until(pilot, lambda: "No matches found" in screen_text(app))
+        await wait_until(pilot, lambda: "Nessun comando trovato" in screen_text(app))
+        assert "Cerca un comando" not in screen_text(app)  # the typed text replaced it
         await pilot.press("ctrl+u")
         await type_text(pilot, "e")  # matches nearly every command
         results = app.screen.query_one(CommandList)
@@ -186,26 +187,53 @@ async def test_command_palette_offers_no_screenshot(sqlite_seed, make_app):
         await wait_until(pilot, lambda: isinstance(app.screen, PlanEntryScreen))
 
 
-async def test_ctrl_q_quits_from_a_text_field(sqlite_seed, make_app):
+async def test_ctrl_q_quits_at_once_when_nothing_would_be_lost(sqlite_seed, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await login_staff(pilot)
-        await pilot.press("1", "enter")
-        await type_text(pilot, "PDP")
+        await pilot.press("1", "enter")  # a covering alone is no plan
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: app._exit)
     assert app.return_code == 0
 
 
-def test_help_key_names():
-    from pdp_tui.tui.screens.help import key_name
+async def test_ctrl_q_asks_before_dropping_a_half_typed_plan(sqlite_seed, make_app):
+    from pdp_tui.tui.screens.quit_dialog import QuitDialog
 
-    assert [key_name(k) for k in ("ctrl+n", "f2", "escape", "pagedown")] == [
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await pilot.press("1", "enter")
+        await type_text(pilot, "PDP")  # from a text field: Ctrl+Q is not an editing key
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        assert "non è registrato" in flat(screen_text(app))
+        await pilot.press("escape")  # no: back to the plan, as it was
+        await wait_until(pilot, lambda: isinstance(app.screen, PlanEntryScreen))
+        assert input_value(app, "#contract_number") == "PDP"
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        await pilot.press("ctrl+q")  # twice: quit anyway
+        await wait_until(pilot, lambda: app._exit)
+    assert app.return_code == 0
+
+
+def test_help_key_names():
+    from textual.binding import Binding
+
+    from pdp_tui.tui.italian import binding_keys, key_label
+
+    assert [key_label(k) for k in ("ctrl+n", "f2", "escape", "pagedown", "c", "enter")] == [
         "Ctrl+N",
         "F2",
         "Esc",
         "PgGiù",
+        "c",
+        "Invio",
     ]
+    # Both cases are bound (Caps Lock), the key is named once, as pressed.
+    assert binding_keys(Binding("c,C", "correct", "Correggi")) == ["c"]
+    assert binding_keys(Binding("f1,ctrl+o", "help", "Aiuto")) == ["F1", "Ctrl+O"]
 
 
 async def test_login_footer_offers_only_what_works_before_login(make_app):
@@ -218,4 +246,21 @@ async def test_login_footer_offers_only_what_works_before_login(make_app):
         await pilot.press("f2", "f3")
         assert app.actor is None
         assert isinstance(app.screen, LoginScreen)
+        assert "Accesso non riuscito" not in region_text(app, app.screen.query_one("#login-message"))
+
+
+async def test_first_start_says_how_to_create_the_first_administrator(make_app):
+    app = make_app()  # a database without accounts
+    async with app.run_test(size=(80, 24)) as pilot:
+        message = app.screen.query_one("#login-message")
+        await wait_until(pilot, lambda: "primo amministratore" in region_text(app, message))
+        assert "pdp-tui user add NOME --role admin" in flat(region_text(app, message))
+
+
+async def test_no_first_start_hint_once_an_account_exists(sqlite_seed, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app._database_ready)
+        await app.workers.wait_for_complete()  # the warm-up, which asks
+        await pilot.pause()
         assert region_text(app, app.screen.query_one("#login-message")) == ""

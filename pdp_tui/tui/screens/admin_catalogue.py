@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from pdp_tui.domain import CatalogueItem
 from pdp_tui.services import catalogue
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.form_dialog import ConfirmDialog, FormDialog, FormField
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 
@@ -94,8 +95,8 @@ class CatalogueTable(DataTable):
     """The screen's keys, forwarded to it (see ``admin_users.UsersTable``)."""
 
     BINDINGS = [
-        Binding("n", "new_store", NEW_STORE, id="catalogo-negozio"),
-        Binding("r", "new_covering", NEW_COVERING, id="catalogo-rivestimento"),
+        Binding("n,N", "new_store", NEW_STORE, id="catalogo-negozio"),
+        Binding("r,R", "new_covering", NEW_COVERING, id="catalogo-rivestimento"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -110,8 +111,8 @@ class CatalogueTable(DataTable):
 
 class CoveringsTable(CatalogueTable):
     BINDINGS = [
-        Binding("d", "set_covering_active(False)", DISABLE, id="catalogo-ritira"),
-        Binding("d", "set_covering_active(True)", ENABLE, id="catalogo-rimetti"),
+        Binding("d,D", "set_covering_active(False)", DISABLE, id="catalogo-ritira"),
+        Binding("d,D", "set_covering_active(True)", ENABLE, id="catalogo-rimetti"),
     ]
 
     def action_set_covering_active(self, active: bool) -> None:
@@ -130,7 +131,7 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         self._select_covering: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(Text(TITLE, style="bold"), id="catalogue-title")
         with Horizontal(id="catalogue-tables"):
             with Vertical(id="stores-pane"):

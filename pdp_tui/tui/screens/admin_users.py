@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from pdp_tui.domain import Role
 from pdp_tui.services import accounts, catalogue
@@ -21,6 +21,7 @@ from pdp_tui.services.accounts import Account
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.choice_field import Choice
 from pdp_tui.tui.widgets.form_dialog import (
     ActionDialog,
@@ -180,11 +181,11 @@ class UsersTable(DataTable):
     """
 
     BINDINGS = [
-        Binding("a", "new_user", NEW_USER, id="utenti-nuovo"),
-        Binding("d", "set_active(False)", DISABLE, id="utenti-disattiva"),
-        Binding("d", "set_active(True)", ENABLE, id="utenti-riattiva"),
-        Binding("p", "reset_password", RESET_SHORT, id="utenti-password"),
-        Binding("s", "unlock", UNLOCK, id="utenti-sblocca"),
+        Binding("a,A", "new_user", NEW_USER, id="utenti-nuovo"),
+        Binding("d,D", "set_active(False)", DISABLE, id="utenti-disattiva"),
+        Binding("d,D", "set_active(True)", ENABLE, id="utenti-riattiva"),
+        Binding("p,P", "reset_password", RESET_SHORT, id="utenti-password"),
+        Binding("s,S", "unlock", UNLOCK, id="utenti-sblocca"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -213,7 +214,7 @@ class UsersScreen(ServiceCalls, Screen[None]):
         self._select_next: str | None = None  # the account to put the cursor on
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(Text(TITLE, style="bold"), id="users-title")
         yield UsersTable(id="users", cursor_type="row", zebra_stripes=True)
         yield Static(Text(LOADING), id="users-status")

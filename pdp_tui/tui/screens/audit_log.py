@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
 from pdp_tui.domain import AuditEntry, AuditPage
 from pdp_tui.services import audit
@@ -27,6 +27,7 @@ from pdp_tui.tui.keyset_pages import KeysetPages
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -151,7 +152,7 @@ class AuditLogScreen(ServiceCalls, Screen[None]):
         self._focus_results = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(Text(TITLE, style="bold"), id="audit-title")
         with Horizontal(id="audit-filters"):
             for name, widget in (

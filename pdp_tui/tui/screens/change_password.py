@@ -31,7 +31,10 @@ def _change(actor: Actor, current: str, new: str) -> Actor:
 
 
 class ChangePasswordScreen(EnterMovesOn, ServiceCalls, ModalScreen[Actor | None]):
-    BINDINGS = [ENTER_MOVES_ON, Binding("escape", "cancel", "Annulla", id="annulla")]
+    BINDINGS = [
+        ENTER_MOVES_ON,
+        Binding("escape", "cancel", "Chiudi", key_display="Esc", id="chiudi"),
+    ]
 
     def __init__(self, actor: Actor, current_password: str | None, *, forced: bool) -> None:
         """``current_password`` None: ask for it (a change the user chose to make)."""

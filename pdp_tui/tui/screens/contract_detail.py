@@ -9,15 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
-from pdp_tui.domain import PlanChangeEntry, PlanDetail, PlanStatus
+from pdp_tui.domain import ChangeKind, PlanChangeEntry, PlanDetail, PlanStatus
 from pdp_tui.services import corrections, plans
 from pdp_tui.services.codes import format_code
 from pdp_tui.services.permissions import Permission
 from pdp_tui.tui import format
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 
@@ -39,8 +40,9 @@ LABEL_WIDTH = 21
 
 
 def detail_rows(plan: PlanDetail) -> list[tuple[str, str]]:
-    """The fields of a plan: the customer first, then what the plan is, then its record."""
-    return [
+    """The fields of a plan: the customer first, then what the plan is, then its record.
+    A voided plan has no validity to show: its voiding is said on a line of its own."""
+    rows = [
         ("Cliente", f"{plan.first_name} {plan.last_name}"),
         ("Numero del contratto", plan.contract_number),
         ("Rivestimento", plan.covering.label),
@@ -52,6 +54,21 @@ def detail_rows(plan: PlanDetail) -> list[tuple[str, str]]:
         ("Registrato da", plan.created_by),
         ("Registrato il", format.date_time(plan.created_at)),
     ]
+    if plan.status is PlanStatus.VOIDED:
+        rows = [row for row in rows if row[0] != "Valido fino al"]
+    return rows
+
+
+def voiding(history: list[PlanChangeEntry]) -> Text | None:
+    """``Annullato il 20/03/2026 16:05 da Sara Neri — Reso del divano``, from the history."""
+    void = next((e for e in reversed(history) if e.kind is ChangeKind.VOID), None)
+    if void is None:
+        return None
+    line = Text(f"Annullato il {format.date_time(void.changed_at)} da ", style="bold")
+    line.append(void.changed_by, style="bold")
+    line.append(" — ", style="bold")
+    line.append(void.reason)
+    return line
 
 
 def history_table(history: list[PlanChangeEntry]) -> Table | Text:
@@ -78,14 +95,18 @@ def history_table(history: list[PlanChangeEntry]) -> Table | Text:
     return table
 
 
-def detail_table(plan: PlanDetail) -> Group:
-    """The customer on a line of their own, then the other fields in two label/value
-    columns, so that the detail fits 80x24 with its history and a name is never cut."""
+def detail_table(plan: PlanDetail, history: list[PlanChangeEntry] | None = None) -> Group:
+    """The customer on a line of their own (and, for a voided plan, when, who and why),
+    then the other fields in two label/value columns, so that the detail fits 80x24 with
+    its history and a name is never cut."""
     customer, *others = detail_rows(plan)
     top = Table.grid(padding=(0, 1))
     top.add_column(style="bold", no_wrap=True, min_width=LABEL_WIDTH)
     top.add_column(overflow="fold")
     top.add_row(Text(customer[0]), Text(customer[1]))
+    voided = voiding(history or [])
+    if voided is not None:
+        top.add_row(Text("Annullamento"), voided)
     half = 5  # the plan on the left, its record on the right
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(style="bold", no_wrap=True, min_width=LABEL_WIDTH)
@@ -103,8 +124,8 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
     CSS_PATH = stylesheet("contract_detail")
     BINDINGS = [
         Binding("escape", "back", "Indietro", key_display="Esc", id="indietro"),
-        Binding("c", "correct", "Correggi", id="correggi"),
-        Binding("a", "void", "Annulla piano", id="annulla-piano"),
+        Binding("c,C", "correct", "Correggi", id="correggi"),
+        Binding("a,A", "void", "Annulla piano", id="annulla-piano"),
     ]
 
     def __init__(self, plan_id: int) -> None:
@@ -113,7 +134,7 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
         self.plan: PlanDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with VerticalScroll(id="detail"):
             yield Static(Text(TITLE, style="bold"), id="detail-title")
             yield Static(Text(LOADING), id="detail-fields")
@@ -143,7 +164,7 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
     def _show(self, loaded: tuple[PlanDetail, list[PlanChangeEntry]]) -> None:
         plan, history = loaded
         self.plan = plan
-        self.query_one("#detail-fields", Static).update(detail_table(plan))
+        self.query_one("#detail-fields", Static).update(detail_table(plan, history))
         self.query_one("#detail-code", ActivationCodePanel).plan = plan
         self.query_one("#history", Static).update(history_table(history))
         self.refresh_bindings()
@@ -154,7 +175,7 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
         if action in ("correct", "void"):
             actor = self.app.actor
             if actor is None or actor.role not in Permission.CHANGE_PLANS.roles:
-                return None
+                return False  # not this role's: not offered at all
             return self.plan is not None and self.plan.status is PlanStatus.ACTIVE
         return True
 

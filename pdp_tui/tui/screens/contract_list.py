@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from pdp_tui.domain import PlanSummary, SearchPage
 from pdp_tui.services import catalogue, search
@@ -23,6 +23,7 @@ from pdp_tui.tui.columns import Column
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.paged_table import PagedTable
 from pdp_tui.tui.widgets.text_field import TextField
@@ -96,7 +97,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         return bool(self.app.actor and self.app.actor.sees_all_stores)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(Text(TITLE, style="bold"), id="list-title")
         with Horizontal(id="list-filters"):
             yield TextField(

@@ -1,4 +1,4 @@
-"""Aiuto (F1): the keys of the screen in front of the user."""
+"""Aiuto (F1): the keys that work on the screen in front, as they are pressed, each once."""
 
 from __future__ import annotations
 
@@ -10,17 +10,38 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from pdp_tui.tui import italian
+from pdp_tui.tui.field_order import EnterMovesOn
 from pdp_tui.tui.styles import stylesheet
 
 TITLE = "Aiuto: i tasti di questa schermata"
-ALWAYS = [
-    ("Invio", "campo successivo; sull'ultimo campo, conferma"),
-    ("Tab / Maiusc+Tab", "campo successivo / precedente"),
-    ("Esc", "indietro, chiude le finestre"),
-    ("Ctrl+P", "elenco dei comandi"),
-    ("Ctrl+Q", "esci dal programma"),
-]
+ENTER = ("Invio", "campo successivo; sull'ultimo campo, conferma")
+TAB = ("Tab / Maiusc+Tab", "campo successivo / precedente")
+PALETTE = ("Ctrl+P", "elenco dei comandi")
+QUIT = ("Ctrl+Q", "esci dal programma")
 CLOSE = "Premi Esc o F1 per chiudere."
+
+
+def help_rows(behind: Screen, *, palette: bool) -> list[tuple[str, str]]:
+    """(keys, what they do) for every key that works on ``behind``, each key once."""
+    by_description: dict[str, list[str]] = {}
+    for _node, binding, enabled, _tooltip in behind.active_bindings.values():
+        if not (enabled and binding.show and binding.description):
+            continue
+        keys = by_description.setdefault(italian.description(binding), [])
+        for key in italian.binding_keys(binding):
+            if key not in keys:
+                keys.append(key)
+    rows = [(" / ".join(keys), description) for description, keys in by_description.items()]
+    listed = {key for keys, _ in rows for key in keys.split(" / ")}
+    if isinstance(behind, EnterMovesOn) and "Invio" not in listed:
+        rows.append(ENTER)
+    if len(behind.focus_chain) > 1:
+        rows.append(TAB)
+    if palette:
+        rows.append(PALETTE)
+    rows.append(QUIT)
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
@@ -41,26 +62,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        keys_by_description: dict[str, list[str]] = {}
-        for key, binding in self._active_bindings():
-            keys_by_description.setdefault(binding.description, []).append(
-                binding.key_display if binding.key_display and "ctrl+" not in key else key_name(key)
-            )
-        for description, keys in keys_by_description.items():
-            table.add_row(Text(" / ".join(dict.fromkeys(keys))), Text(description))
-        for keys, description in ALWAYS:
+        palette = not getattr(self.app, "locked", False)
+        for keys, description in help_rows(self.behind, palette=palette):
             table.add_row(Text(keys), Text(description))
         return table
-
-    def _active_bindings(self):
-        for key, (_, binding, enabled, _tooltip) in self.behind.active_bindings.items():
-            if enabled and binding.show and binding.description:
-                yield key, binding
-
-
-def key_name(key: str) -> str:
-    """``ctrl+n`` -> ``Ctrl+N``, ``f2`` -> ``F2``, ``escape`` -> ``Esc``."""
-    names = {"escape": "Esc", "enter": "Invio", "pagedown": "PgGiù", "pageup": "PgSu"}
-    if key in names:
-        return names[key]
-    return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))

@@ -23,6 +23,11 @@ PASSWORD = "Password"
 CHECKING = "Verifica in corso…"
 MISSING = "Inserisci nome utente e password."
 DEMO_HEADER = "Account dimostrativi (nome utente / password):"
+FIRST_START = (
+    "Il database non ha ancora nessun account. Crea il primo amministratore dalla shell "
+    'del server:\n  pdp-tui user add NOME --role admin --name "Nome Cognome"\n'
+    "poi accedi qui con quel nome e la password scelta."
+)
 
 
 def authenticate(username: str, password: str) -> Actor:
@@ -109,6 +114,10 @@ class LoginScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     def show_problem(self, message: str) -> None:
         """A problem found before any attempt (e.g. the database cannot be reached)."""
         self._message(message)
+
+    def show_first_start(self) -> None:
+        """No account exists: how to create the first administrator."""
+        self._message(FIRST_START, error=False)
 
     def _failed(self, error: Exception) -> None:
         self._set_busy(False)

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Header, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
 from pdp_tui.services import catalogue, plans
@@ -17,6 +17,7 @@ from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.code_panel import ActivationCodePanel
 from pdp_tui.tui.widgets.form_dialog import ConfirmDialog
@@ -44,6 +45,7 @@ ABANDON_QUESTION = (
     "Il rivestimento scelto resta."
 )
 CUSTOMER_FIELDS = ("contract_number", "first_name", "last_name")
+UNSAVED = "Il Piano che stai scrivendo non è registrato"
 
 
 class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
@@ -61,7 +63,7 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         self._was_half_typed = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with VerticalScroll(id="plan-form", can_focus=False):
             yield Static(self._store_line(), id="form-store")
             for field in FIELD_ORDER:
@@ -203,6 +205,9 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
             return False
         typed = any(self.query_one(f"#{name}", Input).value for name in CUSTOMER_FIELDS)
         return typed or self.query_one("#protection", ChoiceField).value is not None
+
+    def unsaved_work(self) -> str | None:
+        return UNSAVED if self.half_typed() else None
 
     def next_plan(self) -> None:
         """F2, from here or any screen: the form ready for the next card (customer fields

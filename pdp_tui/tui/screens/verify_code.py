@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from pdp_tui.domain import PlanDetail, PlanStatus
 from pdp_tui.services import codes, plans
@@ -17,6 +17,7 @@ from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.screens.contract_detail import detail_table
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.text_field import TextField
 
@@ -39,7 +40,7 @@ class VerifyCodeScreen(ServiceCalls, Screen[None]):
         self._verified: tuple[str, PlanDetail | None] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         with VerticalScroll(id="verify", can_focus=False):
             yield Static(Text(TITLE, style="bold"), id="verify-title")
             yield Static(Text(PROMPT))

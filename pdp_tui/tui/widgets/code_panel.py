@@ -8,6 +8,7 @@ from textual.widget import Widget
 
 from pdp_tui.domain import PlanDetail, PlanStatus
 from pdp_tui.services.codes import format_code
+from pdp_tui.tui.columns import fit
 
 TITLE = "Codice di attivazione"
 REMINDER = "Copia il codice sul cartoncino e sul modulo di adesione."
@@ -20,7 +21,32 @@ def spaced_code(code: str) -> str:
 
 
 class ActivationCodePanel(Widget, can_focus=True):
-    """Shows ``plan``'s activation code; hidden while ``plan`` is None."""
+    """Shows ``plan``'s activation code; hidden while ``plan`` is None.
+
+    The code comes first and every line is one line: a long name ends with "…" and can
+    never push the code out of sight.
+    """
+
+    DEFAULT_CSS = """
+    ActivationCodePanel {
+        height: auto;
+        margin-top: 1;
+        padding: 1 2;
+        border: double $accent;
+        border-title-style: bold;
+        text-style: bold;
+        text-align: center;
+    }
+    ActivationCodePanel:focus {
+        border: double $success;
+    }
+    ActivationCodePanel.-voided {
+        border: double $error;
+    }
+    ActivationCodePanel.-compact {
+        padding: 0 2;
+    }
+    """
 
     plan: reactive[PlanDetail | None] = reactive(None, layout=True)
 
@@ -28,6 +54,7 @@ class ActivationCodePanel(Widget, can_focus=True):
         super().__init__(id=id)
         self.reminder = reminder
         self.border_title = TITLE
+        self.set_class(not reminder, "-compact")
 
     def watch_plan(self, plan: PlanDetail | None) -> None:
         self.display = plan is not None
@@ -37,17 +64,17 @@ class ActivationCodePanel(Widget, can_focus=True):
         plan = self.plan
         if plan is None:
             return Text("")
-        lines = Text(justify="center", no_wrap=True, overflow="ellipsis")
-        lines.append(spaced_code(plan.activation_code), style="bold reverse")
-        lines.append("\n\n")
-        lines.append("Contratto ")
-        lines.append(plan.contract_number, style="bold")
-        lines.append(" · ")
-        lines.append(plan.customer, style="bold")
+        width = max(self.content_size.width, 1)
+        lines = [Text(spaced_code(plan.activation_code), style="bold reverse")]
+        if self.reminder:
+            lines.append(Text(""))
+        about = Text("Contratto ")
+        about.append(plan.contract_number, style="bold")
+        about.append(" · ")
+        about.append(plan.customer, style="bold")
+        lines.append(about)
         if plan.status is PlanStatus.VOIDED:
-            lines.append("\n")
-            lines.append(VOIDED, style="bold")
+            lines.append(Text(VOIDED, style="bold"))
         elif self.reminder:
-            lines.append("\n")
-            lines.append(REMINDER, style="italic")
-        return lines
+            lines.append(Text(REMINDER, style="italic"))
+        return Text("\n", justify="center").join(fit(line, width) for line in lines)

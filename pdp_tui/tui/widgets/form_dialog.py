@@ -28,12 +28,15 @@ from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.choice_field import Choice, ChoiceField
 from pdp_tui.tui.widgets.text_field import TextField
 
-FORM_HINT = "Invio: campo successivo, sull'ultimo conferma · Esc: annulla"
+# "Annulla" would read as "void the plan" next to "Annulla il Piano": Esc closes.
+FORM_HINT = "Invio: campo successivo, sull'ultimo conferma · Esc: chiudi"
 SAVING = "Salvataggio in corso…"
 FIX_FIELDS = "Correggi i campi segnalati."
-CANCEL = "Annulla"
-CONFIRM_HINT = "Invio: conferma · Tab: cambia pulsante · Esc: annulla"
-ACTION_HINT = "↑↓ e Invio: scegli · Esc: annulla"
+CLOSE = "Chiudi"
+NO = "No"
+UNSAVED = "La finestra «{title}» è aperta"
+CONFIRM_HINT = "Invio: conferma · Tab: cambia pulsante · Esc: chiudi"
+ACTION_HINT = "↑↓ e Invio: scegli · Esc: chiudi"
 
 
 def field_id(name: str) -> str:
@@ -69,7 +72,7 @@ class FormDialog(EnterMovesOn, ServiceCalls, ModalScreen[Any]):
     FIELDS: tuple[FormField, ...] = ()
     BINDINGS = [
         ENTER_MOVES_ON,
-        Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla"),
+        Binding("escape", "cancel", CLOSE, key_display="Esc", id="chiudi"),
     ]
 
     def __init__(self, intro: Text | str = "") -> None:
@@ -105,6 +108,9 @@ class FormDialog(EnterMovesOn, ServiceCalls, ModalScreen[Any]):
         )
 
     # --- values -------------------------------------------------------------------------
+
+    def unsaved_work(self) -> str | None:
+        return UNSAVED.format(title=self.DIALOG_TITLE)
 
     def field(self, name: str) -> Any:
         return self.query_one(f"#{field_id(name)}")
@@ -193,7 +199,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     CSS_PATH = stylesheet("form_dialog")
 
-    BINDINGS = [Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla")]
+    BINDINGS = [Binding("escape", "cancel", CLOSE, key_display="Esc", id="chiudi")]
 
     def __init__(self, title: str, question: Text, confirm_label: str) -> None:
         super().__init__()
@@ -207,7 +213,7 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.question, classes="dialog-intro")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, id="confirm", variant="primary", compact=True)
-                yield Button(CANCEL, id="cancel", compact=True)
+                yield Button(NO, id="cancel", compact=True)
             yield Static(Text(CONFIRM_HINT, style="italic"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -226,7 +232,7 @@ class ActionDialog(ModalScreen[str | None]):
 
     CSS_PATH = stylesheet("form_dialog")
 
-    BINDINGS = [Binding("escape", "cancel", CANCEL, key_display="Esc", id="annulla")]
+    BINDINGS = [Binding("escape", "cancel", CLOSE, key_display="Esc", id="chiudi")]
 
     def __init__(self, title: str, subject: Text, actions: Sequence[Choice]) -> None:
         super().__init__()

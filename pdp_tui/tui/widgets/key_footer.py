@@ -21,6 +21,8 @@ from textual import events
 from textual.binding import Binding
 from textual.widget import Widget
 
+from pdp_tui.tui import italian
+
 HELP_ACTION = "help"
 
 
@@ -37,16 +39,16 @@ class FooterItem:
         return cell_len(self.display) + 1 + cell_len(self.description)
 
 
-def footer_items(bindings: list[tuple[Binding, bool]], key_display) -> list[FooterItem]:
-    """One item per action (its first key), in the order the bindings come."""
+def footer_items(bindings: list[tuple[Binding, bool]]) -> list[FooterItem]:
+    """One item per action (its first key, as pressed), in the order the bindings come."""
     items: dict[str, FooterItem] = {}
     for binding, enabled in bindings:
         if not binding.show or binding.action in items:
             continue
         items[binding.action] = FooterItem(
-            key=binding.key,
-            display=key_display(binding),
-            description=binding.description,
+            key=binding.key.split(",")[0].strip(),
+            display=italian.key_display(binding),
+            description=italian.description(binding),
             enabled=enabled,
             action=binding.action,
         )
@@ -117,7 +119,7 @@ class KeyFooter(Widget):
             (binding, enabled)
             for (_, binding, enabled, _tooltip) in self.screen.active_bindings.values()
         ]
-        return footer_items(bindings, self.app.get_key_display)
+        return footer_items(bindings)
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-footer--key")
