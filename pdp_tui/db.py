@@ -1,19 +1,32 @@
 """The database: opened from a URL, SQLite by default, PostgreSQL for a central server.
 
 Models bind to ``database``, a proxy initialised by ``open_database``. Connections are
-per thread (peewee's default); ``session()`` opens one for a unit of work and gives
-pooled PostgreSQL connections back when it ends.
+per thread (peewee's default); ``session()`` opens one for a unit of work and closes it
+when the unit ends.
+
+On PostgreSQL a process keeps no connection while idle and uses at most one while it
+works: the units of work of its threads take turns (``SerialPostgresqlDatabase``). The
+app's queries keep no state in the server session (no prepared statements, SET, session
+locks, LISTEN or temporary tables), so that a PgBouncer in transaction pooling mode can
+hand the server connection to another process between transactions.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    ConnectionContext,
+    Database,
+    DatabaseProxy,
+    InterfaceError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase
 
 database = DatabaseProxy()
 
@@ -24,6 +37,45 @@ _ADVISORY_LOCK_KEY = 0x5D9_7A1  # serialises concurrent migration runs on Postgr
 
 class DatabaseURLError(ValueError):
     """The database URL cannot be used."""
+
+
+class _Turn(ConnectionContext):
+    """A connection for one unit of work, opened when this thread's turn comes."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        self.db.turn.acquire()
+        try:
+            super().__enter__()
+        except BaseException:
+            self.db.turn.release()
+            raise
+
+    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
+        try:
+            super().__exit__(exc_type, exc_val, exc_tb)
+        finally:
+            self.db.turn.release()
+
+
+class SerialPostgresqlDatabase(PostgresqlDatabase):
+    """PostgreSQL with one connection per unit of work, one unit of work at a time.
+
+    A screen's workers may overlap (a search superseded by the next key is still running):
+    they wait for each other's turn instead of each holding a server connection. A unit of
+    work nests in its own thread (re-entrant lock). The connection is closed when the
+    outermost unit ends, so an idle process holds none. A new connection costs about 1 ms
+    through a local PgBouncer and a few ms straight to PostgreSQL (bench/connections.py):
+    small against a keystroke's budget, and no parked connection can go stale.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.turn = threading.RLock()
+
+    def connection_context(self) -> _Turn:
+        return _Turn(self)
 
 
 def make_database(url: str) -> Database:
@@ -51,10 +103,12 @@ def make_database(url: str) -> Database:
         if not params.get("database"):
             raise DatabaseURLError("PostgreSQL URL without a database name")
         params.setdefault("connect_timeout", 5)
+        params.setdefault("application_name", "pdp-tui")
+        # Server-side prepared statements outlive the transaction: PgBouncer 1.18 in
+        # transaction mode would run them on another client's connection.
+        params["prepare_threshold"] = None
         name = params.pop("database")
-        return PooledPostgresqlDatabase(
-            name, max_connections=16, stale_timeout=300, prefer_psycopg3=True, **params
-        )
+        return SerialPostgresqlDatabase(name, prefer_psycopg3=True, **params)
     raise DatabaseURLError(f"unsupported database URL scheme: {scheme!r} (sqlite, postgresql)")
 
 
@@ -71,9 +125,14 @@ def is_postgres(db: Database | None = None) -> bool:
     return isinstance(db or database.obj, PostgresqlDatabase)
 
 
-def session():
-    """Connection for one unit of work (nests; the outermost one closes it)."""
-    return database.connection_context()
+def session() -> ConnectionContext:
+    """Connection for one unit of work (nests; the outermost one closes it).
+
+    Through the database itself, not the proxy, so that PostgreSQL's units take turns.
+    """
+    if database.obj is None:
+        raise InterfaceError("no database is open")
+    return database.obj.connection_context()
 
 
 def _runner(db: Database) -> Runner:

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from peewee import DatabaseError, InterfaceError, OperationalError
 
-from pdp_tui.db import database
+from pdp_tui.db import database, session
 from pdp_tui.services.errors import DatabaseUnavailable
 
 T = TypeVar("T")
@@ -22,11 +22,11 @@ log = logging.getLogger(__name__)
 
 def call(fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     try:
-        with database.connection_context():
+        with session():
             return fn(*args, **kwargs)
     except (OperationalError, InterfaceError) as exc:
         log.warning("database unavailable in %s: %s", getattr(fn, "__name__", fn), exc)
-        # A broken pooled connection must not be handed out again.
+        # A broken connection must not be used again by this thread.
         _discard_connection()
         raise DatabaseUnavailable() from exc
     except DatabaseError as exc:
