@@ -36,11 +36,7 @@ HEAVY = ("peewee", "psycopg", "argon2", "pdp_tui.services", "pdp_tui.db", "pdp_t
 
 def _release_connections() -> None:
     current = db.database.obj
-    if current is None:
-        return
-    if hasattr(current, "close_all"):
-        current.close_all()
-    elif not current.is_closed():
+    if current is not None and not current.is_closed():
         current.close()
 
 
