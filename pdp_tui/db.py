@@ -1,19 +1,17 @@
 """The database: opened from a URL, SQLite by default, PostgreSQL for a central server.
 
 Models bind to ``database``, a proxy initialised by ``open_database``. Connections are
-per thread (peewee's default); ``session()`` opens one for a unit of work and closes it
-when the unit ends.
+per thread (peewee's default); ``session()`` gives one to a unit of work.
 
-On PostgreSQL a process keeps no connection while idle and uses at most one while it
-works: the units of work of its threads take turns (``SerialPostgresqlDatabase``). The
-app's queries keep no state in the server session (no prepared statements, SET, session
-locks, LISTEN or temporary tables), so that a PgBouncer in transaction pooling mode can
-hand the server connection to another process between transactions.
+On PostgreSQL a process uses at most one connection, which its threads' units of work
+take in turn, and closes it after a while without work (``db_serial``). The app's queries
+keep no state in the server session (no prepared statements, SET, session locks, LISTEN
+or temporary tables), so that a PgBouncer in transaction pooling mode can hand the server
+connection to another process between transactions.
 """
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -28,6 +26,8 @@ from peewee import (
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
 
+from pdp_tui.db_serial import SerialPostgresqlDatabase
+
 database = DatabaseProxy()
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -37,45 +37,6 @@ _ADVISORY_LOCK_KEY = 0x5D9_7A1  # serialises concurrent migration runs on Postgr
 
 class DatabaseURLError(ValueError):
     """The database URL cannot be used."""
-
-
-class _Turn(ConnectionContext):
-    """A connection for one unit of work, opened when this thread's turn comes."""
-
-    __slots__ = ()
-
-    def __enter__(self) -> None:
-        self.db.turn.acquire()
-        try:
-            super().__enter__()
-        except BaseException:
-            self.db.turn.release()
-            raise
-
-    def __exit__(self, exc_type, exc_val, exc_tb) -> None:
-        try:
-            super().__exit__(exc_type, exc_val, exc_tb)
-        finally:
-            self.db.turn.release()
-
-
-class SerialPostgresqlDatabase(PostgresqlDatabase):
-    """PostgreSQL with one connection per unit of work, one unit of work at a time.
-
-    A screen's workers may overlap (a search superseded by the next key is still running):
-    they wait for each other's turn instead of each holding a server connection. A unit of
-    work nests in its own thread (re-entrant lock). The connection is closed when the
-    outermost unit ends, so an idle process holds none. A new connection costs about 1 ms
-    through a local PgBouncer and a few ms straight to PostgreSQL (bench/connections.py):
-    small against a keystroke's budget, and no parked connection can go stale.
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.turn = threading.RLock()
-
-    def connection_context(self) -> _Turn:
-        return _Turn(self)
 
 
 def make_database(url: str) -> Database:
@@ -115,10 +76,20 @@ def make_database(url: str) -> Database:
 def open_database(url: str) -> Database:
     """Create the database for ``url`` and bind the models to it."""
     db = make_database(url)
-    if database.obj is not None and not database.obj.is_closed():
-        database.obj.close()
+    release(database.obj)
     database.initialize(db)
     return db
+
+
+def release(db: Database | None = None) -> None:
+    """Close this thread's connection and the idle one a PostgreSQL database keeps."""
+    db = db or database.obj
+    if db is None:
+        return
+    if not db.is_closed():
+        db.close()
+    if isinstance(db, SerialPostgresqlDatabase):
+        db.close_kept()
 
 
 def is_postgres(db: Database | None = None) -> bool:
@@ -126,7 +97,7 @@ def is_postgres(db: Database | None = None) -> bool:
 
 
 def session() -> ConnectionContext:
-    """Connection for one unit of work (nests; the outermost one closes it).
+    """Connection for one unit of work (nests; the outermost one gives it back).
 
     Through the database itself, not the proxy, so that PostgreSQL's units take turns.
     """
