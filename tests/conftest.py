@@ -109,10 +109,8 @@ def _as_role(url: str, role: str, password: str) -> str:
 
 
 def _close_peewee() -> None:
-    """Close the connection peewee holds in this thread, so that the role can be dropped."""
-    current = db.database.obj
-    if current is not None and not current.is_closed():
-        current.close()
+    """Give back the connections peewee holds (this thread's, the idle one kept)."""
+    db.release()
 
 
 def _admin_connect(server: str):

@@ -35,9 +35,7 @@ HEAVY = ("peewee", "psycopg", "argon2", "pdp_tui.services", "pdp_tui.db", "pdp_t
 
 
 def _release_connections() -> None:
-    current = db.database.obj
-    if current is not None and not current.is_closed():
-        current.close()
+    db.release()
 
 
 @pytest.fixture

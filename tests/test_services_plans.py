@@ -353,7 +353,7 @@ def _race_worker(url, actor, covering_id, numbers, barrier, results):
             except BaseException as exc:  # noqa: BLE001 - sent back to the test
                 results.put((number, actor.username, f"{type(exc).__name__}: {exc}"))
     finally:
-        database.close()
+        db.release(database)
 
 
 @pytest.mark.slow

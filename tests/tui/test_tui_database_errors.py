@@ -83,13 +83,26 @@ def set_connections(url: str, allowed: bool) -> None:
             )
 
 
-def stored_codes(url: str, contract_number: str) -> list[str]:
-    """Straight from the database, on a connection of its own."""
+def reachable(url: str) -> bool:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def stored_codes(url: str, contract_number: str) -> list[str]:
+    """Straight from PostgreSQL (not through PgBouncer), in the schema of ``url``'s role."""
+    import psycopg
+
+    schema = urlsplit(url).username
+    with psycopg.connect(os.environ[POSTGRES_ENV], autocommit=True) as conn:
         rows = conn.execute(
-            "SELECT activation_code FROM plan WHERE contract_number = %s", (contract_number,)
+            f'SELECT activation_code FROM "{schema}".plan WHERE contract_number = %s',
+            (contract_number,),
         ).fetchall()
     return [code for (code,) in rows]
 
@@ -130,6 +143,8 @@ async def test_genera_while_postgres_is_cut_off_then_again_when_it_is_back(seed,
 
             set_connections(db_url, allowed=True)
             assert stored_codes(db_url, "PG-0001") == []
+            # Through PgBouncer "back" is when it logs in again (every server_login_retry).
+            await wait_until(pilot, lambda: reachable(db_url), timeout=15, what="the way back")
             await pilot.press("f5")
             await wait_until(
                 pilot,
