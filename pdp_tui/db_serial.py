@@ -86,6 +86,7 @@ class SerialPostgresqlDatabase(PostgresqlDatabase):
         """Close the idle connection now (if any)."""
         with self._changed:
             conn, self._kept = self._kept, None
+            self._changed.notify()
         if conn is not None:
             _quietly_close(conn)
 
@@ -98,21 +99,22 @@ class SerialPostgresqlDatabase(PostgresqlDatabase):
 
 
 def _reap(ref: weakref.ref) -> None:
-    """Close the kept connection once it has been idle for ``idle_seconds``."""
+    """Close the kept connection once it has been idle for ``idle_seconds``; then end (the
+    next connection kept starts another reaper)."""
     while (db := ref()) is not None:
         with db._changed:
             if db._kept is None:
-                wait = None
-            else:
-                wait = db._kept_since + db.idle_seconds - time.monotonic()
-            if wait is None or wait > 0:
-                # Bounded, so that a database object nobody uses any more is let go.
-                db._changed.wait(min(wait, 60.0) if wait is not None else 60.0)
+                db._reaper = None
+                return
+            wait = db._kept_since + db.idle_seconds - time.monotonic()
+            if wait > 0:
+                db._changed.wait(wait)
                 conn = None
             else:
-                conn, db._kept = db._kept, None
+                conn, db._kept, db._reaper = db._kept, None, None
         if conn is not None:
             _quietly_close(conn)
+            return
         del db
 
 

@@ -152,7 +152,8 @@ def test_a_kept_connection_the_server_ended_is_not_used(seed, db_url):
     assert kept is not None
     with psycopg.connect(os.environ["PDP_TEST_POSTGRES_URL"], autocommit=True) as admin:
         admin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+            # With a timeout: returns once the backend has gone (PostgreSQL 14 and later).
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = %s",
             (urlsplit(db_url).username,),
         )
     # The kept connection has the server's farewell to read: it is dropped unused.
