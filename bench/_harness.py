@@ -38,7 +38,7 @@ POSTGRES_URL = POSTGRES_ADMIN_URL.rpartition("/")[0] + "/pdp_bench"
 MILLION = 1_000_000
 COLS, ROWS = 80, 24
 
-# The demo accounts (services.demo / domain.DEMO_ACCOUNTS).
+# The demo accounts (pdp_tui.demo / domain.DEMO_ACCOUNTS).
 STAFF = ("vendite.mi", "demo-vendite-1")
 SUPPORT = ("assistenza", "demo-assist-01")
 

@@ -74,9 +74,7 @@ async def measure(url: str, runs: int) -> tuple[list[float], list[float]]:
         plans.register_plan = original_register
         from pdp_tui import db
 
-        db.database.obj.close_all() if hasattr(
-            db.database.obj, "close_all"
-        ) else db.database.close()
+        db.release()
     return totals, service[1:]
 
 

@@ -1,8 +1,13 @@
 """The database: opened from a URL, SQLite by default, PostgreSQL for a central server.
 
 Models bind to ``database``, a proxy initialised by ``open_database``. Connections are
-per thread (peewee's default); ``session()`` opens one for a unit of work and gives
-pooled PostgreSQL connections back when it ends.
+per thread (peewee's default); ``session()`` gives one to a unit of work.
+
+On PostgreSQL a process uses at most one connection, which its threads' units of work
+take in turn, and closes it after a while without work (``db_serial``). The app's queries
+keep no state in the server session (no prepared statements, SET, session locks, LISTEN
+or temporary tables), so that a PgBouncer in transaction pooling mode can hand the server
+connection to another process between transactions.
 """
 
 from __future__ import annotations
@@ -10,10 +15,18 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
-from peewee import Database, DatabaseProxy, PostgresqlDatabase, SqliteDatabase
+from peewee import (
+    ConnectionContext,
+    Database,
+    DatabaseProxy,
+    InterfaceError,
+    PostgresqlDatabase,
+    SqliteDatabase,
+)
 from playhouse.db_url import parse as parse_url
 from playhouse.migrations import Runner
-from playhouse.pool import PooledPostgresqlDatabase
+
+from pdp_tui.db_serial import SerialPostgresqlDatabase
 
 database = DatabaseProxy()
 
@@ -51,29 +64,46 @@ def make_database(url: str) -> Database:
         if not params.get("database"):
             raise DatabaseURLError("PostgreSQL URL without a database name")
         params.setdefault("connect_timeout", 5)
+        params.setdefault("application_name", "pdp-tui")
+        # Server-side prepared statements outlive the transaction: PgBouncer 1.18 in
+        # transaction mode would run them on another client's connection.
+        params["prepare_threshold"] = None
         name = params.pop("database")
-        return PooledPostgresqlDatabase(
-            name, max_connections=16, stale_timeout=300, prefer_psycopg3=True, **params
-        )
+        return SerialPostgresqlDatabase(name, prefer_psycopg3=True, **params)
     raise DatabaseURLError(f"unsupported database URL scheme: {scheme!r} (sqlite, postgresql)")
 
 
 def open_database(url: str) -> Database:
     """Create the database for ``url`` and bind the models to it."""
     db = make_database(url)
-    if database.obj is not None and not database.obj.is_closed():
-        database.obj.close()
+    release(database.obj)
     database.initialize(db)
     return db
+
+
+def release(db: Database | None = None) -> None:
+    """Close this thread's connection and the idle one a PostgreSQL database keeps."""
+    db = db or database.obj
+    if db is None:
+        return
+    if not db.is_closed():
+        db.close()
+    if isinstance(db, SerialPostgresqlDatabase):
+        db.close_kept()
 
 
 def is_postgres(db: Database | None = None) -> bool:
     return isinstance(db or database.obj, PostgresqlDatabase)
 
 
-def session():
-    """Connection for one unit of work (nests; the outermost one closes it)."""
-    return database.connection_context()
+def session() -> ConnectionContext:
+    """Connection for one unit of work (nests; the outermost one gives it back).
+
+    Through the database itself, not the proxy, so that PostgreSQL's units take turns.
+    """
+    if database.obj is None:
+        raise InterfaceError("no database is open")
+    return database.obj.connection_context()
 
 
 def _runner(db: Database) -> Runner:

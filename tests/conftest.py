@@ -2,7 +2,11 @@
 
 Every database test runs twice through ``db_url``: on an SQLite file in ``tmp_path`` and
 on a fresh PostgreSQL schema in the database named by ``PDP_TEST_POSTGRES_URL``
-(the ``postgres`` case is skipped when that variable is unset).
+(the ``postgres`` case is skipped when that variable is unset). Tests marked
+``pgbouncer`` run a third time through the PgBouncer at ``PDP_TEST_PGBOUNCER_URL``:
+transaction pooling, in front of the same server and database, logging in any role of the
+server (``auth_user``/``auth_query``) with one server connection per role
+(``default_pool_size = 1``); .ci/run starts one.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -24,6 +29,7 @@ from pdp_tui.domain import SYSTEM, Actor, PlanDetail, Role
 from pdp_tui.services import accounts, auth, catalogue, plans
 
 POSTGRES_ENV = "PDP_TEST_POSTGRES_URL"
+PGBOUNCER_ENV = "PDP_TEST_PGBOUNCER_URL"
 PASSWORD = "password-di-prova"
 
 
@@ -43,7 +49,7 @@ def isolated_env(tmp_path, monkeypatch) -> Iterator[config.Settings]:
         path.mkdir(parents=True, exist_ok=True)
         monkeypatch.setenv(var, str(path))
     for var in list(os.environ):
-        if var.startswith("PDP_") and var != POSTGRES_ENV:
+        if var.startswith("PDP_") and var not in (POSTGRES_ENV, PGBOUNCER_ENV):
             monkeypatch.delenv(var)
     previous = config._current
     settings = config.use(config.load_settings(env={}))
@@ -91,79 +97,129 @@ def _sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path}/pdp.sqlite3"
 
 
-def _with_schema(url: str, schema: str) -> str:
-    """``url`` with ``schema`` first (and only) on the search path; connections named after it."""
+def _as_role(url: str, role: str, password: str) -> str:
+    """``url`` logging in as ``role``, its connections named after it."""
     parts = urlsplit(url)
-    query = parse_qsl(parts.query)
-    # synchronous_commit=off: a test needs no crash safety, and a commit then does not
-    # wait for the disk (session setting; the server's configuration is left alone).
-    options = f"-csearch_path={schema} -csynchronous_commit=off"
-    query += [("options", options), ("application_name", schema)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{role}:{password}@{host}" + (f":{parts.port}" if parts.port else "")
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != "application_name"]
+    query.append(("application_name", role))
+    return urlunsplit(parts._replace(netloc=netloc, query=urlencode(query)))
 
 
 def _close_peewee() -> None:
-    """Give back every connection peewee holds, so that the database can be dropped."""
-    current = db.database.obj
-    if current is None:
-        return
-    if hasattr(current, "close_all"):
-        current.close_all()
-    elif not current.is_closed():
-        current.close()
+    """Give back the connections peewee holds (this thread's, the idle one kept)."""
+    db.release()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL schema for this test only; dropped afterwards.
-
-    ``CREATE DATABASE`` costs 0.2-0.5 s on this server (it flushes to disk); a schema costs
-    a few milliseconds and isolates just as well: the URL puts it alone on the search path,
-    so tables, indexes, triggers and the trigger function are all created inside it.
-    """
+def _admin_connect(server: str):
     import psycopg
 
+    # A test needs no crash safety: the admin's DDL does not wait for the disk either.
+    return psycopg.connect(server, autocommit=True, options="-csynchronous_commit=off")
+
+
+@contextmanager
+def _postgres_role(through: str | None = None) -> Iterator[tuple[str, str]]:
+    """A fresh login role and a schema of the same name for one test; dropped afterwards.
+
+    Yields (URL to PostgreSQL itself, URL the test uses: the same, or through the PgBouncer
+    at ``through``), both logging in as the role.
+
+    Isolation that also works through PgBouncer, which does not pass the ``options``
+    startup parameter on: the role's own settings put its schema alone on the search path
+    (and turn synchronous_commit off), and every server connection of the role gets them.
+    A schema and a role cost a few tens of milliseconds; ``CREATE DATABASE`` 0.2-0.5 s.
+    """
     server = os.environ.get(POSTGRES_ENV)
     if not server:
         pytest.skip(f"{POSTGRES_ENV} is not set")
     name = f"pdp_t_{uuid.uuid4().hex}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{name}"')
+    password = uuid.uuid4().hex
+    with _admin_connect(server) as conn, conn.transaction():
+        conn.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
+        conn.execute(f'ALTER ROLE "{name}" SET search_path = "{name}"')
+        conn.execute(f'ALTER ROLE "{name}" SET synchronous_commit = off')
+        conn.execute(f'CREATE SCHEMA "{name}" AUTHORIZATION "{name}"')
+    direct = _as_role(server, name, password)
     try:
-        yield _with_schema(server, name)
+        yield direct, _as_role(through, name, password) if through else direct
     finally:
         _close_peewee()
-        with psycopg.connect(server, autocommit=True) as conn:
+        with _admin_connect(server) as conn:
             # Like DROP DATABASE ... WITH (FORCE): connections left behind (a thread or
-            # child process of the test) must not keep the schema alive or block the drop.
+            # child process of the test, PgBouncer's pool) must not block the drop.
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE application_name = %s AND pid <> pg_backend_pid()",
+                "WHERE usename = %s AND pid <> pg_backend_pid()",
                 (name,),
             )
-            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+            with conn.transaction():
+                conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+                conn.execute(f'DROP ROLE IF EXISTS "{name}"')
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param(
-            "postgres",
-            id="postgres",
-            marks=[
-                pytest.mark.postgres,
-                pytest.mark.skipif(
-                    not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} is not set"
-                ),
-            ],
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL schema for this test only, reached directly."""
+    with _postgres_role() as (direct, _):
+        yield direct
+
+
+_BACKEND_MARKS = {
+    "sqlite": [],
+    "postgres": [
+        pytest.mark.postgres,
+        pytest.mark.skipif(not os.environ.get(POSTGRES_ENV), reason=f"{POSTGRES_ENV} is not set"),
+    ],
+    "pgbouncer": [
+        pytest.mark.postgres,
+        pytest.mark.skipif(
+            not (os.environ.get(POSTGRES_ENV) and os.environ.get(PGBOUNCER_ENV)),
+            reason=f"{POSTGRES_ENV} and {PGBOUNCER_ENV} are not both set",
         ),
-    ]
-)
-def db_url(request, tmp_path) -> str:
-    """The URL of a fresh, empty database: an SQLite file, or a new PostgreSQL schema."""
+    ],
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests using ``db_url`` run on SQLite and PostgreSQL (only PostgreSQL when marked
+    ``postgres``); those marked ``pgbouncer`` also through PgBouncer (only through it with
+    ``pgbouncer(only=True)``)."""
+    if "db_url" not in metafunc.fixturenames:
+        return
+    marked = metafunc.definition.get_closest_marker
+    backends = ["postgres"] if marked("postgres") else ["sqlite", "postgres"]
+    if marked("pgbouncer"):
+        backends = [] if marked("pgbouncer").kwargs.get("only") else backends
+        backends.append("pgbouncer")
+    metafunc.parametrize(
+        "db_url",
+        [pytest.param(b, id=b, marks=_BACKEND_MARKS[b]) for b in backends],
+        indirect=True,
+    )
+
+
+@pytest.fixture
+def db_url(request, tmp_path) -> Iterator[str]:
+    """The URL of a fresh, empty database (``request.param``: the backend): an SQLite file,
+    or a PostgreSQL schema of its own, reached directly or through PgBouncer."""
     if request.param == "sqlite":
-        return _sqlite_url(tmp_path)
-    return request.getfixturevalue("postgres_url")
+        yield _sqlite_url(tmp_path)
+        return
+    through = None
+    if request.param == "pgbouncer":
+        through = os.environ.get(PGBOUNCER_ENV)
+        if not through:
+            pytest.skip(f"{PGBOUNCER_ENV} is not set")
+    with _postgres_role(through) as (direct, url):
+        if through:
+            # As deployed: migrations go to PostgreSQL itself, the app through PgBouncer.
+            database = db.open_database(direct)
+            db.migrate(database)
+            database.close()
+        yield url
 
 
 @pytest.fixture

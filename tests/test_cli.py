@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from pdp_tui import cli, db
+from pdp_tui import cli, db, demo
 from pdp_tui.domain import DEMO_ACCOUNTS, DEMO_STORES, SYSTEM, utcnow
-from pdp_tui.services import codes, demo, search, text
+from pdp_tui.services import codes, search, text
 from pdp_tui.services.plans import add_months
 
 POSTGRES_ENV = "PDP_TEST_POSTGRES_URL"
@@ -35,13 +35,7 @@ HEAVY = ("peewee", "psycopg", "argon2", "pdp_tui.services", "pdp_tui.db", "pdp_t
 
 
 def _release_connections() -> None:
-    current = db.database.obj
-    if current is None:
-        return
-    if hasattr(current, "close_all"):
-        current.close_all()
-    elif not current.is_closed():
-        current.close()
+    db.release()
 
 
 @pytest.fixture
@@ -497,74 +491,3 @@ def test_demo_fills_realistic_searchable_plans_and_runs_twice(run):
     assert len({p.activation_code for p in again}) == 2300
     sequences = sorted(int(p.contract_number.rsplit("-", 1)[1]) for p in again)
     assert sequences == list(range(1, 2301))
-
-
-def _index_definitions() -> dict[str, str]:
-    if db.is_postgres():
-        rows = db.database.execute_sql(
-            "SELECT indexname, indexdef FROM pg_indexes "
-            "WHERE tablename = 'plan' AND schemaname = current_schema()"
-        )
-    else:
-        rows = db.database.execute_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'plan'"
-        )
-    return dict(rows.fetchall())
-
-
-def test_index_rebuild_restores_the_same_indexes_even_on_failure(run, monkeypatch):
-    run("migrate")
-    demo.ensure_demo_stores(SYSTEM)
-    demo.ensure_demo_accounts(SYSTEM)
-    before = _index_definitions()
-    assert len(before) >= 10
-
-    # A failure half-way: no plan kept, every index back as it was.
-    original = demo._RowFactory._chunk
-    calls = []
-
-    def failing_chunk(self, start, n):
-        calls.append(start)
-        if len(calls) == 2:
-            raise RuntimeError("boom")
-        return original(self, start, n)
-
-    monkeypatch.setattr(demo._RowFactory, "_chunk", failing_chunk)
-    with pytest.raises(RuntimeError):
-        demo.fill_plans(SYSTEM, 3000, chunk_size=1000, rebuild_indexes=True)
-    assert _index_definitions() == before
-    from pdp_tui.models import Plan
-
-    assert Plan.select().count() == 0
-    monkeypatch.setattr(demo._RowFactory, "_chunk", original)
-
-    # A repeated activation code: the unique index refuses it, the code is redrawn.
-    demo.fill_plans(SYSTEM, 1500, rebuild_indexes=False)
-    taken = Plan.select(Plan.activation_code).order_by(Plan.id).first().activation_code
-    real_unique_codes = demo._unique_codes
-
-    def repeat_once(n):
-        monkeypatch.setattr(demo, "_unique_codes", real_unique_codes)
-        return [taken, *real_unique_codes(n - 1)]
-
-    violations = []
-    real_is_unique_violation = demo._is_unique_violation
-
-    def spy(exc):
-        violations.append(exc)
-        return real_is_unique_violation(exc)
-
-    monkeypatch.setattr(demo, "_is_unique_violation", spy)
-    monkeypatch.setattr(demo, "_unique_codes", repeat_once)
-    added, _, _, rebuilt = demo.fill_plans(SYSTEM, 1500, rebuild_indexes=True)
-    assert rebuilt and added == 1500
-    assert len(violations) == 1
-    assert _index_definitions() == before
-    # ... and with the indexes in place, the chunk is retried with new codes.
-    monkeypatch.setattr(demo, "_unique_codes", repeat_once)
-    added, _, _, rebuilt = demo.fill_plans(SYSTEM, 500, rebuild_indexes=False)
-    assert added == 500 and not rebuilt
-    assert len(violations) == 2
-    all_codes = [p.activation_code for p in Plan.select(Plan.activation_code)]
-    assert len(all_codes) == 3500 == len(set(all_codes))
-    assert all(codes.parse_code(c) == c for c in all_codes)

@@ -15,7 +15,7 @@ from collections import Counter
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.pgbouncer]
 
 WORKERS = 4
 OWN_PLANS = 40  # per process

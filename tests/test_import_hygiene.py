@@ -1,4 +1,5 @@
-"""The rules do not depend on the UI: services import neither Textual nor a screen."""
+"""The rules do not depend on the UI: services (and the demo data built on them) import
+neither Textual nor a screen."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import sys
 
 import pdp_tui.services
 
-CORE = ["pdp_tui.config", "pdp_tui.db", "pdp_tui.domain", "pdp_tui.models"]
+CORE = ["pdp_tui.config", "pdp_tui.db", "pdp_tui.db_bulk", "pdp_tui.domain", "pdp_tui.models"]
+DEMO = ["pdp_tui.demo", "pdp_tui.demo.fill", "pdp_tui.demo.seeding", "pdp_tui.demo.synthetic"]
 
 
 def service_modules() -> list[str]:
@@ -38,7 +40,7 @@ def test_every_service_module_is_checked():
 
 
 def test_services_do_not_import_textual():
-    modules = CORE + service_modules()
+    modules = CORE + service_modules() + DEMO
     code = (
         "import importlib, json, sys\n"
         f"for name in {modules!r}:\n"

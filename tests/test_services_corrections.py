@@ -12,6 +12,9 @@ from pdp_tui.services import corrections, plans, search
 from pdp_tui.services.audit import Kind
 from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
 
+# The app's own queries: also run through PgBouncer (transaction pooling).
+pytestmark = pytest.mark.pgbouncer
+
 REASON = "Cognome trascritto male dal cartoncino"
 
 

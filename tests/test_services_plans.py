@@ -18,6 +18,9 @@ from pdp_tui.services.audit import Kind
 from pdp_tui.services.codes import CodeFormatError, check_character, format_code, parse_code
 from pdp_tui.services.errors import DuplicateContract, NotFound, PermissionDenied, ValidationError
 
+# The app's own queries: also run through PgBouncer (transaction pooling).
+pytestmark = pytest.mark.pgbouncer
+
 FIELDS = {"covering", "contract_number", "first_name", "last_name", "protection"}
 
 
@@ -350,10 +353,7 @@ def _race_worker(url, actor, covering_id, numbers, barrier, results):
             except BaseException as exc:  # noqa: BLE001 - sent back to the test
                 results.put((number, actor.username, f"{type(exc).__name__}: {exc}"))
     finally:
-        if hasattr(database, "close_all"):
-            database.close_all()
-        else:
-            database.close()
+        db.release(database)
 
 
 @pytest.mark.slow

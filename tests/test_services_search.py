@@ -11,6 +11,9 @@ from pdp_tui.services import plans, search
 from pdp_tui.services.audit import Kind
 from pdp_tui.services.errors import ValidationError
 
+# The app's own queries: also run through PgBouncer (transaction pooling).
+pytestmark = pytest.mark.pgbouncer
+
 
 def numbers(page) -> list[str]:
     return [row.contract_number for row in page.rows]

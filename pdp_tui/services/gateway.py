@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from peewee import DatabaseError, InterfaceError, OperationalError
 
-from pdp_tui.db import database
+from pdp_tui.db import release, session
 from pdp_tui.services.errors import DatabaseUnavailable
 
 T = TypeVar("T")
@@ -22,11 +22,11 @@ log = logging.getLogger(__name__)
 
 def call(fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     try:
-        with database.connection_context():
+        with session():
             return fn(*args, **kwargs)
     except (OperationalError, InterfaceError) as exc:
         log.warning("database unavailable in %s: %s", getattr(fn, "__name__", fn), exc)
-        # A broken pooled connection must not be handed out again.
+        # A broken connection must not be used again (nor kept for the next call).
         _discard_connection()
         raise DatabaseUnavailable() from exc
     except DatabaseError as exc:
@@ -38,12 +38,8 @@ def call(fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
 
 
 def _discard_connection() -> None:
-    db = database.obj
-    if db is None:
-        return
     try:
-        if not db.is_closed():
-            db.close()
+        release()
     except Exception:  # noqa: BLE001 - the connection is already broken; nothing to report
         log.debug("closing a broken connection failed", exc_info=True)
 

@@ -1,15 +1,14 @@
 """The database out of reach: an Italian message on screen, no traceback, nothing lost.
 
-The PostgreSQL test cuts a real database off (no connections allowed, live ones
-terminated) in the middle of a registration, then lets it back.
+The PostgreSQL test cuts the database off for real (its role may no longer log in, live
+connections terminated) in the middle of a registration, then lets it back; directly and
+through PgBouncer.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Iterator
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import pytest
 from pilot_helpers import (
@@ -65,52 +64,51 @@ async def test_unreachable_database_is_told_on_the_login_screen(make_app):
 # --- PostgreSQL, cut off for real ------------------------------------------------------
 
 
-@pytest.fixture
-def db_url() -> Iterator[str]:
-    """A PostgreSQL database of its own (not a schema in the shared one: this module's
-    test refuses connections to the whole database). ``seed`` fills it."""
-    import psycopg
-
-    server = os.environ.get(POSTGRES_ENV)
-    if not server:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
-    name = f"pdp_tui_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(urlsplit(server)._replace(path="/" + name))
-    finally:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 def set_connections(url: str, allowed: bool) -> None:
-    """Allow or refuse connections to ``url``'s database; refusing ends the live ones."""
+    """Let ``url``'s role log in, or not; refusing also ends its live connections.
+
+    The role is the test's own (conftest), so other tests on the server go on undisturbed;
+    through PgBouncer, its server connections end too.
+    """
     import psycopg
 
-    name = urlsplit(url).path.lstrip("/")
+    role = urlsplit(url).username
     with psycopg.connect(os.environ[POSTGRES_ENV], autocommit=True) as conn:
-        conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        conn.execute(f'ALTER ROLE "{role}" {"LOGIN" if allowed else "NOLOGIN"}')
         if not allowed:
             conn.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = %s AND pid <> pg_backend_pid()",
-                (name,),
+                " WHERE usename = %s AND pid <> pg_backend_pid()",
+                (role,),
             )
 
 
-def stored_codes(url: str, contract_number: str) -> list[str]:
-    """Straight from the database, on a connection of its own."""
+def reachable(url: str) -> bool:
     import psycopg
 
-    with psycopg.connect(url, autocommit=True) as conn:
+    try:
+        with psycopg.connect(url, autocommit=True, connect_timeout=2) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def stored_codes(url: str, contract_number: str) -> list[str]:
+    """Straight from PostgreSQL (not through PgBouncer), in the schema of ``url``'s role."""
+    import psycopg
+
+    schema = urlsplit(url).username
+    with psycopg.connect(os.environ[POSTGRES_ENV], autocommit=True) as conn:
         rows = conn.execute(
-            "SELECT activation_code FROM plan WHERE contract_number = %s", (contract_number,)
+            f'SELECT activation_code FROM "{schema}".plan WHERE contract_number = %s',
+            (contract_number,),
         ).fetchall()
     return [code for (code,) in rows]
 
 
 @pytest.mark.postgres
+@pytest.mark.pgbouncer
 async def test_genera_while_postgres_is_cut_off_then_again_when_it_is_back(seed, db_url, make_app):
     app = make_app(database_url=db_url)
     panel = None
@@ -145,6 +143,8 @@ async def test_genera_while_postgres_is_cut_off_then_again_when_it_is_back(seed,
 
             set_connections(db_url, allowed=True)
             assert stored_codes(db_url, "PG-0001") == []
+            # Through PgBouncer "back" is when it logs in again (every server_login_retry).
+            await wait_until(pilot, lambda: reachable(db_url), timeout=15, what="the way back")
             await pilot.press("f5")
             await wait_until(
                 pilot,

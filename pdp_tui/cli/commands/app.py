@@ -39,7 +39,7 @@ def run_demo(args: argparse.Namespace) -> int:
     # Never the configured (real) database unless asked for explicitly.
     explicit = getattr(args, "db", None) or os.environ.get("PDP_DATABASE_URL")
     settings = settings_for(args, explicit or demo_database_url())
-    from pdp_tui.services import demo
+    from pdp_tui import demo
 
     with database_session(settings, migrate=True):
         if not demo.is_demo_ready():

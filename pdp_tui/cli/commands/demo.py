@@ -12,7 +12,7 @@ from pdp_tui.cli.parser import Commands
 from pdp_tui.cli.session import database_session, settings_for
 from pdp_tui.domain import SYSTEM
 
-DEFAULT_CONTRACTS = 5_000  # mirrors services.demo.DEFAULT_CONTRACTS (not imported here)
+DEFAULT_CONTRACTS = 5_000  # mirrors pdp_tui.demo.DEFAULT_CONTRACTS (not imported here)
 MAX_CONTRACTS = 50_000_000
 
 
@@ -42,7 +42,7 @@ def contract_count(text: str) -> int:
 
 
 def fill(args: argparse.Namespace) -> int:
-    from pdp_tui.services import demo
+    from pdp_tui import demo
 
     settings = settings_for(args)
     started = time.perf_counter()
