@@ -66,10 +66,10 @@ def lay_out(
     """The width of each column shown (dropped ones are absent), within ``width`` cells
     including ``padding`` per column.
 
-    Too wide: the widest column that may be abbreviated gives up a cell, again and again
-    (so no column is crushed while another stays long), down to the minimums; then the
-    optional columns go, least important first. Room left over goes back to the columns
-    that were abbreviated, then to the growing one.
+    Too wide: first the growing and the optional columns give up cells, the widest first,
+    down to their minimums; then the optional columns go, least important first; only then
+    do the other columns that may be abbreviated shrink, again the widest first. Room left
+    over goes back to the columns that were abbreviated, then to the growing one.
     """
     shown = list(columns)
     widths = {c.key: naturals[c.key] for c in shown}
@@ -82,18 +82,20 @@ def lay_out(
             return min(floors[c.key], naturals[c.key])
         return naturals[c.key] if c.whole else min(c.minimum, naturals[c.key])
 
-    while excess() > 0:
-        candidates = [c for c in shown if widths[c.key] > floor(c)]
-        if not candidates:
-            optional = [c for c in shown if c.optional]
-            if not optional:
-                break
-            dropped = min(optional, key=lambda c: c.priority)
-            shown.remove(dropped)
-            del widths[dropped.key]
-            continue
-        widest = max(candidates, key=lambda c: (widths[c.key], -c.priority))
-        widths[widest.key] -= 1
+    def shrink(group: list[Column]) -> None:
+        while excess() > 0:
+            candidates = [c for c in group if c in shown and widths[c.key] > floor(c)]
+            if not candidates:
+                return
+            widest = max(candidates, key=lambda c: (widths[c.key], -c.priority))
+            widths[widest.key] -= 1
+
+    shrink([c for c in shown if c.grow or c.optional])
+    while excess() > 0 and any(c.optional for c in shown):
+        dropped = min((c for c in shown if c.optional), key=lambda c: c.priority)
+        shown.remove(dropped)
+        del widths[dropped.key]
+    shrink(list(shown))
     spare = -excess()
     while spare > 0:
         short = [c for c in shown if widths[c.key] < naturals[c.key]]

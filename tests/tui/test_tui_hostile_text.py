@@ -81,9 +81,10 @@ async def test_markup_in_names_shows_literally_in_list_and_detail(
             customer = f"{last} {first}"
             cell = plans.get_row_at(row)[1].plain
             # The name literally, whole or cut with "…" where the column ends.
-            assert cell == customer or (
-                cell.endswith("…") and customer.startswith(cell[:-1])
-            ), (cell, customer)
+            assert cell == customer or (cell.endswith("…") and customer.startswith(cell[:-1])), (
+                cell,
+                customer,
+            )
             # What fits in the Cliente column is drawn character for character.
             assert cell in lines[number], (cell, lines[number])
         assert actions_in(app, plans) == []

@@ -246,7 +246,9 @@ async def test_login_footer_offers_only_what_works_before_login(make_app):
         await pilot.press("f2", "f3")
         assert app.actor is None
         assert isinstance(app.screen, LoginScreen)
-        assert "Accesso non riuscito" not in region_text(app, app.screen.query_one("#login-message"))
+        assert "Accesso non riuscito" not in region_text(
+            app, app.screen.query_one("#login-message")
+        )
 
 
 async def test_first_start_says_how_to_create_the_first_administrator(make_app):
