@@ -79,7 +79,7 @@ async def settle(pilot: Pilot, timeout: float = 5.0) -> None:
 
 
 async def wait_until(
-    pilot: Pilot, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+    pilot: Pilot, predicate: Callable[[], object], what: str = "", timeout: float = 10.0
 ) -> None:
     """Poll ``predicate`` (after the workers and the message queue settle) until it holds."""
     deadline = time.monotonic() + timeout
@@ -159,3 +159,63 @@ async def login_staff(pilot: Pilot, username: str = "vendite.mi") -> None:
         ),
         what="the plan form with its catalogue",
     )
+
+
+async def login_as(pilot: Pilot, username: str, password: str = PASSWORD) -> None:
+    """Log in and wait for the user's first screen (the attempt must succeed)."""
+    from pdp_tui.tui.screens.login import LoginScreen
+
+    app = pilot.app
+    await login(pilot, username, password)
+    await wait_until(
+        pilot,
+        lambda: app.actor is not None and not isinstance(app.screen, LoginScreen),
+        what=f"{username} to be logged in",
+    )
+
+
+async def steady(pilot: Pilot, rounds: int = 3) -> None:
+    """Wait until the screen in front and its widgets stay the same for ``rounds`` looks in
+    a row, with no worker running: on a loaded machine a pushed screen or a reloaded
+    table takes a while to appear."""
+    app = pilot.app
+    previous, stable = None, 0
+    deadline = time.monotonic() + 10
+    while stable < rounds and time.monotonic() < deadline:
+        await asyncio.wait_for(app.workers.wait_for_complete(), 10)
+        await pilot.pause(0.02)
+        screen = app.screen
+        state = (id(screen), sum(1 for _ in screen.walk_children()), len(app.workers))
+        stable = stable + 1 if state == previous else 0
+        previous = state
+
+
+def table_rows(table) -> list[list[str]]:
+    """The cells of every row of a DataTable as plain strings."""
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def column(table, key: str) -> list[str]:
+    index = [c.key.value for c in table.ordered_columns].index(key)
+    return [row[index] for row in table_rows(table)]
+
+
+def cell(table, row_key: str, column_index: int) -> str | None:
+    """The text of a cell, or None while the table is being reloaded."""
+    try:
+        return str(table.get_row(row_key)[column_index])
+    except Exception:  # noqa: BLE001 - RowDoesNotExist while the rows are replaced
+        return None
+
+
+async def move_to_row(pilot: Pilot, table, key: str) -> None:
+    """Move the cursor to the row with ``key`` by pressing Down/Up."""
+    target = table.get_row_index(key)
+    table.focus()
+    while table.cursor_row != target:
+        await pilot.press("down" if table.cursor_row < target else "up")
+
+
+def shown_text(widget) -> str:
+    """What a Static shows, as plain text."""
+    return str(widget.render())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pilot_helpers import column, login_as, shown_text, steady, type_text, wait_until
 from textual.widgets import DataTable, Select
 
 from pdp_tui.domain import Role
@@ -13,8 +14,6 @@ from pdp_tui.services import accounts, audit, catalogue, plans, search
 from pdp_tui.services.errors import NotFound, ServiceError
 from pdp_tui.tui.audit_text import KIND_LABELS
 from pdp_tui.tui.screens.audit_log import AuditLogScreen
-
-from .conftest import column, login, settle, shown_text, type_text, wait_until
 
 
 def events_table(app) -> DataTable:
@@ -26,10 +25,10 @@ def status(app) -> str:
 
 
 async def open_log(pilot, username: str, password: str) -> None:
-    await login(pilot, username, password)
+    await login_as(pilot, username, password)
     await pilot.press("f8")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, AuditLogScreen), "the log")
-    await settle(pilot)
+    await steady(pilot)
 
 
 async def back_to(pilot, selector: str) -> None:
@@ -48,7 +47,7 @@ async def choose_kind(pilot, kind: str | None) -> None:
     kinds = audit.kinds_visible_to(pilot.app.actor)
     index = 0 if kind is None else kinds.index(kind) + 1
     await pilot.press("enter", "home", *["down"] * index, "enter")
-    await settle(pilot)
+    await steady(pilot)
 
 
 def old_event(kind: str, actor, when: dt.datetime, target: str, detail: str = "") -> None:
@@ -76,11 +75,11 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await login(pilot, "admin", sqlite_seed.password)
+        await login_as(pilot, "admin", sqlite_seed.password)
         # An action in the app shows at the top of the log.
         await pilot.press("f7")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "CatalogueScreen", "F7")
-        await settle(pilot)
+        await steady(pilot)
         await pilot.press("n")
         await wait_until(
             pilot,
@@ -94,9 +93,9 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await pilot.press("enter")
         await type_text(pilot, "Torino")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         await pilot.press("f8")
-        await settle(pilot)
+        await steady(pilot)
         table = events_table(app)
         first = [str(c) for c in table.get_row_at(0)]
         assert first[1:5] == ["admin", "", "nuovo negozio", "TO01"]
@@ -112,7 +111,7 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await back_to(pilot, "#audit-user")
         await type_text(pilot, "vendite.mi")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         assert set(column(table, "user")) == {"vendite.mi"}
         assert set(column(table, "kind")) == {"accesso", "registrazione"}
         assert app.focused is table, "Enter in a filter applies it and moves to the results"
@@ -122,13 +121,13 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await pilot.press(*["backspace"] * len("vendite.mi"), "tab")
         await type_text(pilot, "mi01")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         assert set(column(table, "store")) == {"MI01"}
         assert "registrazione" in column(table, "kind")
 
         await back_to(pilot, "#audit-store")
         await pilot.press(*["backspace"] * 4, "enter")
-        await settle(pilot)
+        await steady(pilot)
 
         # Tipo
         await choose_kind(pilot, audit.Kind.USER_CREATED)
@@ -149,7 +148,7 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await pilot.press("tab")
         await type_text(pilot, "11/03/2025")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         assert column(table, "kind") == ["nuovo utente"]
         assert column(table, "target") == ["vecchio.mi"]
         assert column(table, "at") == ["10/03/2025 11:00"]
@@ -159,7 +158,7 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "31/02/2025")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         error = shown_text(app.screen.query_one("#audit-filter-error"))
         assert error == "Al – Data non valida: scrivi gg/mm/aaaa."
         assert app.screen.query_one("#audit-to").has_class("-invalid")
@@ -170,14 +169,14 @@ async def test_admin_reads_the_actions_and_filters_them(make_app, sqlite_seed, r
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "01/03/2025")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         error = shown_text(app.screen.query_one("#audit-filter-error"))
         assert error == "Al – La data finale precede quella iniziale."
 
         await pilot.press(*["backspace"] * 10)
         await type_text(pilot, "12/03/2025")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         assert not app.screen.query_one("#audit-filter-error").display
         assert column(table, "target") == ["lino", "vecchio.mi"], "newest first"
 
@@ -194,24 +193,24 @@ async def test_paging_by_keys(make_app, sqlite_seed):
         assert status(app).startswith("Attività 1–50 · ↓ per le successive")
 
         await pilot.press("ctrl+end", "down")  # past the last row
-        await settle(pilot)
+        await steady(pilot)
         assert status(app).startswith("Attività 51–100")
         assert table.cursor_row == 0
 
         await pilot.press("ctrl+end", "pagedown")
-        await settle(pilot)
+        await steady(pilot)
         assert status(app).startswith(f"Attività 101–{total + 1}")  # + admin's own login
         assert "↓" not in status(app)
         assert column(table, "target")[-1] == "MI01", "the oldest event: the seed's first store"
 
         await pilot.press("ctrl+home", "up")  # before the first row
-        await settle(pilot)
+        await steady(pilot)
         assert status(app).startswith("Attività 51–100")
         assert table.cursor_row == audit.PAGE_SIZE - 1
         await pilot.press("pageup")
-        await settle(pilot)
+        await steady(pilot)
         await pilot.press("ctrl+home", "pageup")
-        await settle(pilot)
+        await steady(pilot)
         assert status(app).startswith("Attività 1–50")
 
 
@@ -247,11 +246,11 @@ def test_every_kind_has_an_italian_label():
 async def test_staff_cannot_open_the_administration_screens(make_app, sqlite_seed):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await login(pilot, "vendite.mi", sqlite_seed.password)
+        await login_as(pilot, "vendite.mi", sqlite_seed.password)
         start = app.screen
         for key in ("f6", "f7", "f8", "ctrl+t", "ctrl+y", "ctrl+b"):
             await pilot.press(key)
-            await settle(pilot)
+            await steady(pilot)
             assert app.screen is start, key
         footer_keys = {b.binding.action for b in app.screen.active_bindings.values()}
         assert not {"open('utenti')", "open('catalogo')", "open('registro')"} & footer_keys

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+from pilot_helpers import (
+    cell,
+    column,
+    login_as,
+    move_to_row,
+    shown_text,
+    steady,
+    type_text,
+    wait_until,
+)
 from textual.widgets import DataTable
 
 from pdp_tui.services import catalogue
 from pdp_tui.tui.screens.admin_catalogue import CatalogueScreen, NewCoveringDialog, NewStoreDialog
 from pdp_tui.tui.widgets.form_dialog import field_id
 
-from .conftest import (
-    cell,
-    column,
-    confirm,
-    login,
-    move_to_row,
-    settle,
-    shown_text,
-    type_text,
-    wait_until,
-)
+from .conftest import confirm
 
 
 async def open_catalogue(pilot, seed) -> None:
-    await login(pilot, "admin", seed.password)
+    await login_as(pilot, "admin", seed.password)
     await pilot.press("f7")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, CatalogueScreen), "F7")
-    await settle(pilot)
+    await steady(pilot)
 
 
 def field_error(app, name: str) -> str:
@@ -53,7 +53,7 @@ async def test_add_a_store_with_errors_at_the_fields(make_app, sqlite_seed):
         await pilot.press("enter")
         await pilot.press(*["backspace"] * len("Milano Nord"))
         await pilot.press("enter")  # no name
-        await settle(pilot)
+        await steady(pilot)
         assert field_error(app, "name") == "Nome del negozio: campo obbligatorio."
         assert field_error(app, "code") == ""
 
@@ -76,7 +76,7 @@ async def test_a_new_covering_is_offered_to_staff_and_can_be_withdrawn(make_app,
             pilot, lambda: isinstance(app.screen, NewCoveringDialog), "NewCoveringDialog"
         )
         await pilot.press("enter")  # empty
-        await settle(pilot)
+        await steady(pilot)
         assert field_error(app, "label") != ""
         await type_text(pilot, "Velluto a coste")
         await pilot.press("enter")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pilot_helpers import login_as, shown_text, steady, type_text, wait_until
+
 from pdp_tui.domain import Role
 from pdp_tui.models import AuditEvent, User
 from pdp_tui.services import accounts, audit
-
-from .conftest import login, settle, shown_text, type_text, wait_until
 
 SIZE = (80, 24)
 
 
 async def footer_drawn(pilot) -> None:
     """The footer repaints its keys after each change of bindings: wait for them."""
-    await settle(pilot)
+    await steady(pilot)
     await wait_until(pilot, lambda: pilot.app.screen.query("KeyFooter"), "the footer")
     await pilot.pause(0.05)
 
@@ -66,7 +66,7 @@ def test_users_screen(snap_compare, make_app, sqlite_seed):
     User.update(locked_until=dt.datetime(2099, 1, 1)).where(User.username == "vendite.mi").execute()
 
     async def run_before(pilot) -> None:
-        await login(pilot, "admin", sqlite_seed.password)
+        await login_as(pilot, "admin", sqlite_seed.password)
         table = pilot.app.screen.query_one("#users")
         await wait_until(pilot, lambda: table.row_count == 5, "the accounts")
         await pilot.press("down", "down")
@@ -77,7 +77,7 @@ def test_users_screen(snap_compare, make_app, sqlite_seed):
 
 def test_new_user_form_with_errors(snap_compare, make_app, sqlite_seed):
     async def run_before(pilot) -> None:
-        await login(pilot, "admin", sqlite_seed.password)
+        await login_as(pilot, "admin", sqlite_seed.password)
         await pilot.press("a")
         await wait_until(
             pilot,
@@ -87,7 +87,7 @@ def test_new_user_form_with_errors(snap_compare, make_app, sqlite_seed):
             ),
             "the form",
         )
-        await settle(pilot)
+        await steady(pilot)
         await type_text(pilot, "x")
         await pilot.press("enter", "enter", "enter", "enter")
         await type_text(pilot, "corta")
@@ -99,7 +99,7 @@ def test_new_user_form_with_errors(snap_compare, make_app, sqlite_seed):
             lambda: "Correggi" in str(pilot.app.screen.query_one("#dialog-message").render()),
             "the errors at the fields",
         )
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -108,16 +108,16 @@ def test_audit_log_filtered_by_date(snap_compare, make_app, sqlite_seed):
     _fixed_events(sqlite_seed)
 
     async def run_before(pilot) -> None:
-        await login(pilot, "admin", sqlite_seed.password)
+        await login_as(pilot, "admin", sqlite_seed.password)
         await pilot.press("f8")
-        await settle(pilot)
+        await steady(pilot)
         for _ in range(2):
             await pilot.press("shift+tab")
         await type_text(pilot, "10/03/2025")
         await pilot.press("tab")
         await type_text(pilot, "10/03/2025")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         status = pilot.app.screen.query_one("#audit-status")
         await wait_until(pilot, lambda: shown_text(status).startswith("Attività 1–9"), "events")
         await pilot.press("down", "down")  # a row with a detail

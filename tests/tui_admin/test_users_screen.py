@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from pilot_helpers import (
+    cell,
+    column,
+    login_as,
+    move_to_row,
+    shown_text,
+    steady,
+    type_text,
+    wait_until,
+)
 from textual.widgets import DataTable
 
 from pdp_tui.domain import Role
@@ -12,17 +22,7 @@ from pdp_tui.services.errors import AuthenticationFailed
 from pdp_tui.tui.screens.admin_users import NewUserDialog, ResetPasswordDialog, UsersScreen
 from pdp_tui.tui.widgets.form_dialog import ActionDialog, field_id
 
-from .conftest import (
-    cell,
-    column,
-    confirm,
-    login,
-    move_to_row,
-    settle,
-    shown_text,
-    type_text,
-    wait_until,
-)
+from .conftest import confirm
 
 NEW_PASSWORD = "provvisoria-123"
 
@@ -36,7 +36,7 @@ def field_error(app, name: str) -> str:
 
 
 async def open_users(pilot, seed) -> None:
-    await login(pilot, "admin", seed.password)
+    await login_as(pilot, "admin", seed.password)
     assert isinstance(pilot.app.screen, UsersScreen), "admin lands on Utenti"
     await wait_until(
         pilot,
@@ -60,7 +60,7 @@ async def test_admin_creates_a_staff_account_that_must_change_password(make_app,
         await pilot.press("enter")
         await type_text(pilot, NEW_PASSWORD)
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
 
         assert isinstance(app.screen, UsersScreen)
         table = users_table(app)
@@ -112,7 +112,7 @@ async def test_new_account_errors_are_shown_at_their_fields(make_app, sqlite_see
         await pilot.press("enter")
         await type_text(pilot, NEW_PASSWORD + "x")
         await pilot.press("enter")
-        await settle(pilot)
+        await steady(pilot)
         assert field_error(app, "password2") == "Le due password non coincidono."
         assert field_error(app, "store") == ""
         await pilot.press("escape")
@@ -156,7 +156,7 @@ async def test_disabled_account_cannot_log_in_until_enabled_again(make_app, sqli
 
         # Esc on the confirmation changes nothing.
         await confirm(pilot, "d", "escape")
-        await settle(pilot)
+        await steady(pilot)
         assert cell(table, "vendite.mi", 4) == "disattivato"
 
         await confirm(pilot, "d")
@@ -211,10 +211,10 @@ async def test_unlock_a_locked_account(make_app, sqlite_seed):
         assert str(table.get_row("vendite.mi")[4]) == "bloccato"
         await move_to_row(pilot, table, "vendite.rm")
         await pilot.press("s")  # not locked: nothing happens
-        await settle(pilot)
+        await steady(pilot)
         await move_to_row(pilot, table, "vendite.mi")
         await pilot.press("s")
-        await settle(pilot)
+        await steady(pilot)
         assert str(table.get_row("vendite.mi")[4]) == "attivo"
     assert auth.authenticate("vendite.mi", sqlite_seed.password).username == "vendite.mi"
 
@@ -243,6 +243,8 @@ async def test_help_lists_the_keys_that_apply_to_the_selected_account(make_app, 
         await move_to_row(pilot, users_table(app), "assistenza")  # active, not locked
         await pilot.press("f1")
         await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen", "the help")
-        shown = {binding.description for _, binding in app.screen._active_bindings()}
+        from pdp_tui.tui.screens.help import help_rows
+
+        shown = {description for _, description in help_rows(app.screen.behind, palette=True)}
         assert {"Nuovo utente", "Disattiva", "Nuova password"} <= shown
         assert not {"Riattiva", "Sblocca"} & shown

@@ -7,6 +7,7 @@ from pilot_helpers import (  # noqa: F401 - re-exported for this package's tests
     flat,
     input_value,
     key_names,
+    login_as,
     login_staff,
     region_text,
     screen_lines,
@@ -51,25 +52,8 @@ def audit_count(kind: str) -> int:
     return AuditEvent.select().where(AuditEvent.kind == kind).count()
 
 
-async def login(pilot: Pilot, username: str, password: str = PASSWORD) -> None:
-    """Type the credentials on the login screen and wait for the first screen after it."""
-    from pdp_tui.tui.screens.login import LoginScreen
-
-    app = pilot.app
-    await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen), what="login screen")
-    await type_text(pilot, username)
-    await pilot.press("enter")
-    await type_text(pilot, password)
-    await pilot.press("enter")
-    await wait_until(
-        pilot,
-        lambda: app.actor is not None and not isinstance(app.screen, LoginScreen),
-        what=f"{username} to be logged in",
-    )
-
-
 async def login_support(pilot: Pilot) -> None:
-    await login(pilot, "assistenza")
+    await login_as(pilot, "assistenza")
     await wait_until(pilot, lambda: screen_name(pilot.app) == "VerifyCodeScreen")
 
 

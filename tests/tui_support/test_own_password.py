@@ -24,7 +24,7 @@ async def open_change_password(pilot) -> None:
     """Ctrl+P, type the command's name, Enter: the dialog asks for the current password."""
     app = pilot.app
     await pilot.press("ctrl+p")
-    await wait_until(pilot, lambda: screen_name(app) == "CommandPalette")
+    await wait_until(pilot, lambda: screen_name(app) == "Palette")
     await type_text(pilot, "Cambia password")
     await wait_until(
         pilot,
