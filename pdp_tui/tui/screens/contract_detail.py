@@ -113,9 +113,9 @@ def detail_table(plan: PlanDetail, history: list[PlanChangeEntry] | None = None)
     grid.add_column(overflow="fold")
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
-    for (left_label, left), (right_label, right) in zip(
-        others[:half], others[half:] + [("", "")], strict=False
-    ):
+    left_rows, right_rows = others[:half], others[half:]
+    right_rows += [("", "")] * (len(left_rows) - len(right_rows))
+    for (left_label, left), (right_label, right) in zip(left_rows, right_rows, strict=False):
         grid.add_row(Text(left_label), Text(left), Text(right_label), Text(right))
     return Group(top, grid)
 

@@ -30,8 +30,9 @@ def help_rows(behind: Screen, *, palette: bool) -> list[tuple[str, str]]:
             continue
         keys = by_description.setdefault(italian.description(binding), [])
         for key in italian.binding_keys(binding):
-            if key not in keys:
-                keys.append(key)
+            # Letters are bound in both cases (Caps Lock): named once, as pressed.
+            if key.lower() not in (known.lower() for known in keys):
+                keys.append(key.lower() if len(key) == 1 else key)
     rows = [(" / ".join(keys), description) for description, keys in by_description.items()]
     listed = {key for keys, _ in rows for key in keys.split(" / ")}
     if isinstance(behind, EnterMovesOn) and "Invio" not in listed:
