@@ -89,6 +89,8 @@ class PlanSummary:
     created_at: dt.datetime
     store_code: str
     status: PlanStatus
+    # When the signed adhesion form was marked as received (None: still missing).
+    form_signed_at: dt.datetime | None = None
 
     @property
     def customer(self) -> str:
@@ -110,6 +112,9 @@ class PlanDetail:
     created_at: dt.datetime
     valid_until: dt.date
     status: PlanStatus
+    # The signed adhesion form: when it was marked as received and by whom (None: missing).
+    form_signed_at: dt.datetime | None = None
+    form_signed_by: str | None = None
 
     @property
     def customer(self) -> str:
@@ -147,10 +152,17 @@ DEMO_ACCOUNTS = (
 class ChangeKind(StrEnum):
     CORRECTION = "correction"
     VOID = "void"
+    FORM_SIGNED = "form_signed"
+    FORM_SIGNED_UNDONE = "form_signed_undone"
 
     @property
     def label(self) -> str:
-        return {"correction": "correzione", "void": "annullamento"}[self.value]
+        return {
+            "correction": "correzione",
+            "void": "annullamento",
+            "form_signed": "modulo firmato ricevuto",
+            "form_signed_undone": "modulo firmato: annotazione tolta",
+        }[self.value]
 
 
 @dataclass(frozen=True)

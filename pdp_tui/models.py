@@ -28,6 +28,7 @@ class Store(BaseModel):
     name = CharField(max_length=100)
     active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    print_queue = CharField(max_length=127, null=True)  # CUPS queue of the adhesion form
 
 
 class User(BaseModel):
@@ -78,6 +79,9 @@ class Plan(BaseModel):
     valid_until = DateField()
     status = CharField(max_length=10, default="active")  # domain.PlanStatus
     updated_at = DateTimeField(null=True)
+    # The signed adhesion form: received when, marked by whom (NULL: still missing).
+    form_signed_at = DateTimeField(null=True)
+    form_signed_by = ForeignKeyField(User, null=True, index=False, on_delete="RESTRICT")
 
     class Meta:
         indexes = (
@@ -87,6 +91,16 @@ class Plan(BaseModel):
             (("store", "name_key"), False),
             (("store", "contract_number"), False),  # migration 0002
         )
+
+
+# Migration 0005: the plans whose signed form is missing, newest first (partial indexes).
+FORM_MISSING = Plan.form_signed_at.is_null()
+Plan.add_index(Plan.index(Plan.created_at, Plan.id, name="plan_form_missing").where(FORM_MISSING))
+Plan.add_index(
+    Plan.index(Plan.store, Plan.created_at, Plan.id, name="plan_store_form_missing").where(
+        FORM_MISSING
+    )
+)
 
 
 class PlanChange(BaseModel):
