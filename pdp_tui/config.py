@@ -40,6 +40,9 @@ class Settings:
     contract_number_pattern: str = r"[A-Z0-9](?:[A-Z0-9-]{0,18}[A-Z0-9])?"
     # Apply pending migrations when the app starts.
     auto_migrate: bool = True
+    # The terms printed on the adhesion form: a UTF-8 text file ("" = the default shipped
+    # with the package, pdp_tui/forms/condizioni.txt).
+    form_terms_path: str = ""
 
     @property
     def resolved_database_url(self) -> str:
@@ -72,6 +75,7 @@ _ENV = {
     "timezone": "PDP_TIMEZONE",
     "contract_number_pattern": "PDP_CONTRACT_NUMBER_PATTERN",
     "auto_migrate": "PDP_AUTO_MIGRATE",
+    "form_terms_path": "PDP_FORM_TERMS",
 }
 
 
