@@ -15,7 +15,16 @@ import pytest
 from pdp_tui import config
 from pdp_tui.domain import PlanStatus, Role
 from pdp_tui.models import AuditEvent, Plan, PlanChange, User
-from pdp_tui.services import audit, auth, corrections, plans, search
+from pdp_tui.services import (
+    audit,
+    auth,
+    corrections,
+    forms,
+    plans,
+    printing,
+    search,
+    signed_forms,
+)
 from pdp_tui.services.audit import SUPPORT_KINDS, Kind
 from pdp_tui.services.codes import CodeFormatError, format_code, generate_code
 from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
@@ -217,9 +226,19 @@ def test_support_sees_only_support_kinds_and_admin_sees_all(stores):
     search.search_plans(seed.support, "ross")
     corrections.correct_plan(seed.staff_mi, stores.mi[0].id, reason="Refuso", last_name="Rosi")
     corrections.void_plan(seed.support, stores.rm[1].id, reason="Doppione")
+    forms.adhesion_form(seed.support, plan_id=stores.rm[0].id)
+    printing.print_form(seed.support, stores.rm[0].id)  # no queue: saved, and audited
+    signed_forms.mark_form_signed(seed.support, stores.rm[0].id)
+    signed_forms.undo_form_signed(seed.support, stores.rm[0].id, reason="Segnato per errore")
+    printing.set_print_queue(seed.admin, "RM01", "RM01-LASER")
     all_kinds = {e.kind for e in AuditEvent.select()}
     # The seed and the registrations left events that support must not read.
-    assert {Kind.LOGIN_OK, Kind.USER_CREATED, Kind.PLAN_REGISTERED} <= all_kinds
+    assert {
+        Kind.LOGIN_OK,
+        Kind.USER_CREATED,
+        Kind.PLAN_REGISTERED,
+        Kind.STORE_PRINTER_SET,
+    } <= all_kinds
 
     support_page = audit.list_events(seed.support, limit=1000)
     assert {e.kind for e in support_page.rows} == set(SUPPORT_KINDS)
@@ -230,7 +249,7 @@ def test_support_sees_only_support_kinds_and_admin_sees_all(stores):
     assert len(admin_page.rows) == AuditEvent.select().count()
     assert [e.id for e in admin_page.rows] == sorted((e.id for e in admin_page.rows), reverse=True)
 
-    for kind in (Kind.LOGIN_OK, Kind.PLAN_REGISTERED, Kind.USER_CREATED):
+    for kind in (Kind.LOGIN_OK, Kind.PLAN_REGISTERED, Kind.USER_CREATED, Kind.STORE_PRINTER_SET):
         with pytest.raises(ValidationError):
             audit.list_events(seed.support, kind=kind)
         assert audit.list_events(seed.admin, kind=kind).rows

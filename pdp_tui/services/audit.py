@@ -36,6 +36,11 @@ class Kind:
     COVERING_CREATED = "covering_created"
     COVERING_DISABLED = "covering_disabled"
     COVERING_ENABLED = "covering_enabled"
+    FORM_MADE = "form_made"
+    FORM_PRINTED = "form_printed"
+    FORM_SIGNED = "form_signed"
+    FORM_SIGNED_UNDONE = "form_signed_undone"
+    STORE_PRINTER_SET = "store_printer_set"
 
 
 def record(
@@ -64,6 +69,10 @@ SUPPORT_KINDS = (
     Kind.CODE_VERIFIED,
     Kind.PLAN_CORRECTED,
     Kind.PLAN_VOIDED,
+    Kind.FORM_MADE,
+    Kind.FORM_PRINTED,
+    Kind.FORM_SIGNED,
+    Kind.FORM_SIGNED_UNDONE,
 )
 ALL_KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 PAGE_SIZE = 50

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from pdp_tui import config
 from pdp_tui.db import database
@@ -124,9 +124,12 @@ def register_plan(
     raise ServiceError("Non è stato possibile generare il codice. Riprova.")
 
 
+_SIGNER = User.alias("signer")  # who marked the signed form received
+
+
 def _detail_query():
     return (
-        Plan.select(Plan, Covering, Protection, Store, User)
+        Plan.select(Plan, Covering, Protection, Store, User, _SIGNER.username, _SIGNER.full_name)
         .join(Covering, on=(Plan.covering == Covering.id))
         .switch(Plan)
         .join(Protection, on=(Plan.protection == Protection.id))
@@ -134,6 +137,8 @@ def _detail_query():
         .join(Store, on=(Plan.store == Store.id))
         .switch(Plan)
         .join(User, on=(Plan.created_by == User.id))
+        .switch(Plan)
+        .join(_SIGNER, JOIN.LEFT_OUTER, on=(Plan.form_signed_by == _SIGNER.id), attr="signer")
     )
 
 
@@ -152,7 +157,16 @@ def _to_detail(plan: Plan) -> PlanDetail:
         created_at=plan.created_at,
         valid_until=plan.valid_until,
         status=PlanStatus(plan.status),
+        form_signed_at=plan.form_signed_at,
+        form_signed_by=_signer_name(plan) if plan.form_signed_at else None,
     )
+
+
+def _signer_name(plan: Plan) -> str:
+    signer = getattr(plan, "signer", None)
+    if signer is None or signer.username is None:
+        return ""  # the command line, or an account since removed
+    return signer.full_name or signer.username
 
 
 def _detail(plan_id: int) -> PlanDetail:

@@ -17,8 +17,8 @@ import datetime as dt
 from peewee import SQL, Field, NodeList, Tuple, fn
 
 from pdp_tui.db import is_postgres
-from pdp_tui.domain import Actor, PlanStatus, PlanSummary, ProtectionType, SearchPage
-from pdp_tui.models import Covering, Plan, Protection, Store
+from pdp_tui.domain import Actor, PlanStatus, PlanSummary, ProtectionType, SearchPage, utcnow
+from pdp_tui.models import FORM_MISSING, Covering, Plan, Protection, Store
 from pdp_tui.services import audit
 from pdp_tui.services.errors import ValidationError
 from pdp_tui.services.permissions import Permission, lookups_are_audited, require
@@ -54,6 +54,7 @@ def _base(actor: Actor, store_id: int | None):
             Plan.created_at,
             Store.code,
             Plan.status,
+            Plan.form_signed_at,
         )
         .join(Covering, on=(Plan.covering == Covering.id))
         .switch(Plan)
@@ -153,7 +154,7 @@ def _rows_by_id(ids: list[int], actor: Actor, store_id: int | None, limit: int) 
 
 
 def _summary(row: tuple) -> PlanSummary:
-    pid, number, first, last, covering, protection, created_at, store_code, status = row
+    pid, number, first, last, covering, protection, created_at, store_code, status, signed = row
     return PlanSummary(
         id=pid,
         contract_number=number,
@@ -164,6 +165,7 @@ def _summary(row: tuple) -> PlanSummary:
         created_at=created_at,
         store_code=store_code,
         status=PlanStatus(status),
+        form_signed_at=signed,
     )
 
 
@@ -174,13 +176,20 @@ def search_plans(
     cursor: Cursor | None = None,
     limit: int = PAGE_SIZE,
     store_id: int | None = None,
+    form_missing_days: int | None = None,
 ) -> SearchPage:
-    """One page of the plans the actor may see, newest first, optionally filtered."""
+    """One page of the plans the actor may see, newest first, optionally filtered.
+
+    ``form_missing_days``: only active plans registered at least that many days ago whose
+    signed form has not been marked as received.
+    """
     require(actor, Permission.READ_PLANS)
     if has_forbidden_characters(query or "") or len(query or "") > QUERY_MAX_LENGTH:
         raise ValidationError({"query": "Ricerca: testo non valido."})
     text = (query or "").strip()
-    if not text:
+    if form_missing_days is not None:
+        rows = _form_missing_page(actor, store_id, text, form_missing_days, cursor, limit + 1)
+    elif not text:
         rows = _page(_base(actor, store_id), cursor, limit + 1)
     else:
         # Two indexed range scans, merged: cheaper than one OR the planners handle poorly.
@@ -207,3 +216,39 @@ def search_plans(
     rows = rows[:limit]
     next_cursor = (rows[-1][6].isoformat(), rows[-1][0]) if more and rows else None
     return SearchPage([_summary(r) for r in rows], next_cursor)
+
+
+FORM_MISSING_DAYS_MAX = 3650
+
+
+def _form_missing_page(
+    actor: Actor, store_id: int | None, text: str, days: int, cursor: Cursor | None, limit: int
+) -> list[tuple]:
+    """Active plans registered ``days`` or more days ago whose signed form is missing.
+
+    A walk down a partial index that holds only the plans whose form is missing (migration
+    0005), from the cutoff, newest first: it reads one page of entries however many plans
+    there are. A text (contract-number or name prefix) is checked on the plans walked, so
+    its cost grows with the missing forms it passes over, few while forms come back.
+    """
+    if (
+        isinstance(days, bool)
+        or not isinstance(days, int)
+        or not 0 <= days <= FORM_MISSING_DAYS_MAX
+    ):
+        raise ValidationError(
+            {"form_missing_days": f"Giorni: un numero intero da 0 a {FORM_MISSING_DAYS_MAX}."}
+        )
+    cutoff = utcnow() - dt.timedelta(days=days)
+    query = _base(actor, store_id).where(
+        FORM_MISSING & (Plan.status == PlanStatus.ACTIVE.value) & (Plan.created_at <= cutoff)
+    )
+    if text:
+        number, name = text.upper(), fold(text)
+        matches = (Plan.contract_number >= number) & (
+            Plan.contract_number < prefix_successor(number)
+        )
+        if name:
+            matches |= (Plan.name_key >= name) & (Plan.name_key < prefix_successor(name))
+        query = query.where(matches)
+    return _page(query, cursor, limit)

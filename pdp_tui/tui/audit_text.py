@@ -36,6 +36,11 @@ KIND_LABELS = {
     "covering_created": "nuovo rivestimento",
     "covering_disabled": "rivestimento ritirato",
     "covering_enabled": "rivestimento in vendita",
+    "form_made": "modulo di adesione",
+    "form_printed": "stampa del modulo",
+    "form_signed": "modulo firmato",
+    "form_signed_undone": "modulo firmato tolto",
+    "store_printer_set": "stampante del negozio",
 }
 
 # Keys that only make sense to the program.
@@ -60,6 +65,9 @@ LABELS = {
     "valid_until": "valido fino al",
     "full_name": "nome e cognome",
     "queue": "coda di stampa",
+    "job_id": "stampa",
+    "saved_to": "salvato in",
+    "marked_by": "segnato da",
 }
 
 VALUES = {
