@@ -1,4 +1,5 @@
-"""A non-editable install must carry the styles: Textual resolves them from the package."""
+"""A non-editable install must carry the styles (Textual resolves them from the package)
+and the adhesion form's default terms."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def test_wheel_ships_every_stylesheet(tmp_path):
     expected = {f"pdp_tui/styles/{path.name}" for path in (ROOT / "styles").glob("*.tcss")}
     assert expected and expected <= names
     assert "pdp_tui/tui/app.py" in names
+    assert "pdp_tui/forms/condizioni.txt" in names  # the adhesion form's default terms
 
 
 def test_every_stylesheet_belongs_to_a_screen_and_the_base_loads_first():
