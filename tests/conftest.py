@@ -342,3 +342,15 @@ def _register(
         last_name=last_name,
         protection=protection,
     )
+
+
+# --- printing -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def cups_queue():
+    """The real cups-pdf queue of .ci/cups-setup (tests/pdf_tools.py): started if it is
+    installed but down; the test is skipped (failed under CI) if CUPS cannot run here."""
+    from pdf_tools import cups_pdf_queue
+
+    return cups_pdf_queue()

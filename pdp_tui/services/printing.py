@@ -46,7 +46,7 @@ _REQUEST_ID = re.compile(r"request id is (\S+)")
 _LP_ERRORS = (
     ("does not exist", "la coda di stampa «{queue}» non esiste in CUPS"),
     ("not accepting jobs", "la coda di stampa «{queue}» non accetta stampe"),
-    ("unable to connect", "il servizio di stampa (CUPS) non risponde"),
+    ("unable to connect", "il servizio di stampa (CUPS) non è in funzione"),
     ("scheduler not responding", "il servizio di stampa (CUPS) non risponde"),
     ("forbidden", "CUPS non consente di stampare su «{queue}»"),
     ("not authorized", "CUPS non consente di stampare su «{queue}»"),
@@ -178,10 +178,23 @@ def submit(queue: str, pdf: bytes, *, title: str, timeout: float = LP_TIMEOUT_S)
         return match.group(1)
     log.warning("lp -d %s refused the job (exit %s): %s", queue, done.returncode, err or out)
     lowered = err.lower()
+    # lp says "does not exist" also when it cannot reach the scheduler at all.
+    if "does not exist" in lowered and not _scheduler_running(env, timeout):
+        raise PrintRefused("il servizio di stampa (CUPS) non è in funzione")
     for needle, reason in _LP_ERRORS:
         if needle in lowered:
             raise PrintRefused(reason.format(queue=queue))
     raise PrintRefused(f"CUPS ha rifiutato la stampa su «{queue}»")
+
+
+def _scheduler_running(env: dict[str, str], timeout: float) -> bool:
+    try:
+        done = subprocess.run(
+            ["lpstat", "-r"], capture_output=True, timeout=timeout, env=env, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return b"scheduler is running" in done.stdout
 
 
 # --- saved forms --------------------------------------------------------------------------
