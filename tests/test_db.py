@@ -269,3 +269,14 @@ def test_search_queries_use_an_index(database, seed, register):
     assert len(statements) >= 15
     for sql, params in statements:
         assert _full_scans_of_plan(database, sql, params) == [], sql
+
+
+def test_the_models_match_the_migrated_schema(database):
+    """models.py and the migrations describe the same tables, columns and indexes."""
+    from playhouse.schema_diff import diff_models
+
+    from pdp_tui.models import ALL_MODELS
+
+    with database.connection_context():
+        diff = diff_models(database, ALL_MODELS)
+    assert not diff, str(diff)

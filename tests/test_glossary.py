@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from pdp_tui.forms import DEFAULT_TERMS_PATH
+
 ROOT = Path(__file__).resolve().parent.parent
 
 AVOID = [
@@ -69,6 +71,10 @@ def test_no_insurance_vocabulary_in_user_visible_files():
     names = {p.relative_to(ROOT).as_posix() for p in files}
     assert "README.md" in names
     assert "pdp_tui/services/plans.py" in names
+    # The terms printed on every adhesion form by default (what the customer signs), and
+    # the module that draws the form's own words.
+    assert DEFAULT_TERMS_PATH.relative_to(ROOT).as_posix() in names
+    assert "pdp_tui/forms/render.py" in names
     assert any(n.startswith("pdp_tui/") and n.endswith(".py") for n in names)
     if (ROOT / "styles").is_dir():
         assert any(n.startswith("styles/") and n.endswith(".tcss") for n in names)

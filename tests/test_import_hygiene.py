@@ -35,6 +35,9 @@ def test_every_service_module_is_checked():
         "plans",
         "search",
         "text",
+        "forms",
+        "printing",
+        "signed_forms",
     ):
         assert f"pdp_tui.services.{expected}" in names
 
@@ -96,3 +99,37 @@ def test_the_password_estimator_loads_only_when_a_password_is_set():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "True"]
+
+
+PDF_LIBRARIES = ("fpdf", "segno", "fontTools", "PIL")
+
+
+def test_starting_the_app_does_not_load_the_pdf_libraries():
+    """fpdf2 (with fontTools and Pillow) and segno take about a second to import: they are
+    loaded when a form is made, never when the app or a shell command starts."""
+    modules = ["pdp_tui.cli", "pdp_tui.tui.app", *CORE, *service_modules()]
+    code = (
+        "import importlib, json, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+        f"set({PDF_LIBRARIES!r}))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_making_a_form_loads_them():
+    code = (
+        "import sys\n"
+        "from pdp_tui.forms import render\n"
+        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({PDF_LIBRARIES!r})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['PIL', 'fontTools', 'fpdf', 'segno']"
