@@ -8,10 +8,12 @@ Japanese, Korean) Droid Sans Fallback (fonts-droid-fallback) is added when a for
 it and the font is installed. Customer and operator text is drawn literally (fpdf2's
 markdown is off).
 
-Speed (the target is 150 ms a form): fpdf2 reads each 6,000-glyph DejaVu font in about
-35 ms, so the page uses two (regular and bold); breaking the terms into lines costs about
-as much again, and they are the same on every form, so they are broken once per process
-and then drawn line by line.
+Speed (the target is 150 ms a form): fpdf2 reads a 6,000-glyph DejaVu font in about
+35 ms and embeds its subset in about as much again, so the page embeds one, DejaVu Sans;
+the title and the activation code, our own ASCII text, are in Helvetica Bold, one of the
+PDF's standard fonts, which every reader and printer has and nothing needs to embed.
+Breaking the terms into lines costs about as much as a font, and they are the same on every
+form, so they are broken once per process and then drawn line by line.
 """
 
 from __future__ import annotations
@@ -33,13 +35,14 @@ FONT_DIRS = (
     Path("/usr/share/fonts/TTF"),
     Path("/usr/share/fonts/dejavu"),
 )
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
+FONT_FILE = "DejaVuSans.ttf"
 FALLBACK_FONTS = (
     Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
     Path("/usr/share/fonts/google-droid-sans-fonts/DroidSansFallbackFull.ttf"),
 )
 FAMILY = "dejavu"
 FALLBACK_FAMILY = "fallback"
+DISPLAY_FAMILY = "helvetica"  # a standard PDF font: for our own ASCII title and the code
 
 # Layout, in millimetres (A4 portrait).
 PAGE_W, PAGE_H = 210.0, 297.0
@@ -74,16 +77,14 @@ class TermsTooLong(ValueError):
 @dataclass(frozen=True)
 class Fonts:
     regular: Path
-    bold: Path
     fallback: Path | None
 
 
 def find_fonts() -> Fonts:
     for folder in FONT_DIRS:
-        regular, bold = (folder / name for name in FONT_FILES)
-        if regular.is_file() and bold.is_file():
+        if (folder / FONT_FILE).is_file():
             fallback = next((p for p in FALLBACK_FONTS if p.is_file()), None)
-            return Fonts(regular, bold, fallback)
+            return Fonts(folder / FONT_FILE, fallback)
     raise FontsMissing(", ".join(str(d) for d in FONT_DIRS))
 
 
@@ -104,16 +105,11 @@ def render(form: AdhesionForm, fonts: Fonts | None = None) -> bytes:
 
 
 @cache
-def _characters_of(*paths: Path) -> frozenset[int]:
-    """The characters every one of the fonts at ``paths`` can draw."""
+def _characters_of(path: Path) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    covered = None
-    for path in paths:
-        with TTFont(path, lazy=True) as font:
-            cmap = frozenset(font.getBestCmap())
-        covered = cmap if covered is None else covered & cmap
-    return covered or frozenset()
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
 
 
 def _needs_fallback(form: AdhesionForm, fonts: Fonts) -> bool:
@@ -121,7 +117,7 @@ def _needs_fallback(form: AdhesionForm, fonts: Fonts) -> bool:
     if fonts.fallback is None:
         return False
     text = "".join((form.customer, form.store_name, form.covering, form.terms))
-    covered = _characters_of(fonts.regular, fonts.bold)
+    covered = _characters_of(fonts.regular)
     return any(ord(ch) not in covered for ch in text if ch.isprintable())
 
 
@@ -133,21 +129,27 @@ def _document(form: AdhesionForm, fonts: Fonts, fallback: bool) -> FPDF:
     pdf.set_creator("pdp-tui")
     pdf.set_lang("it-IT")
     pdf.add_font(FAMILY, "", fonts.regular)
-    pdf.add_font(FAMILY, "B", fonts.bold)
     if fallback:
         pdf.add_font(FALLBACK_FAMILY, "", fonts.fallback)
         pdf.set_fallback_fonts([FALLBACK_FAMILY], exact_match=False)
     return pdf
 
 
-def _font(pdf: FPDF, size: float, bold: bool = False, grey: bool = False) -> None:
-    pdf.set_font(FAMILY, "B" if bold else "", size)
+def _font(pdf: FPDF, size: float, grey: bool = False, underline: bool = False) -> None:
+    """DejaVu Sans: for everything typed by people (customers, stores, the terms)."""
+    pdf.set_font(FAMILY, "U" if underline else "", size)
     pdf.set_text_color(GREY if grey else 0)
+
+
+def _display_font(pdf: FPDF, size: float) -> None:
+    """Helvetica Bold, not embedded: only for our own ASCII text (the title, the code)."""
+    pdf.set_font(DISPLAY_FAMILY, "B", size)
+    pdf.set_text_color(0)
 
 
 def _header(pdf: FPDF, form: AdhesionForm) -> None:
     pdf.set_xy(MARGIN, MARGIN)
-    _font(pdf, 16, bold=True)
+    _display_font(pdf, 17)
     pdf.cell(WIDTH, 8, TITLE, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _font(pdf, 10)
     pdf.multi_cell(
@@ -200,7 +202,7 @@ def _code_box(pdf: FPDF, form: AdhesionForm, top: float) -> None:
     _font(pdf, 9, grey=True)
     pdf.cell(text_w, 4, "CODICE DI ATTIVAZIONE")
     pdf.set_xy(MARGIN + QR_CLEAR, top + 13)
-    _font(pdf, 30, bold=True)
+    _display_font(pdf, 32)
     pdf.cell(text_w, 14, form.activation_code)
     pdf.set_xy(MARGIN + QR_CLEAR, top + 30)
     _font(pdf, 8.5)
@@ -274,7 +276,7 @@ def _layout_terms(pdf: FPDF, blocks: list[tuple[str, str]], size: float) -> Term
         if kind == "gap":
             laid.append((kind, []))
             continue
-        _font(pdf, _terms_size(kind, size), bold=kind == "heading")
+        _font(pdf, _terms_size(kind, size), underline=kind == "heading")
         lines = pdf.multi_cell(
             WIDTH - _indent(kind),
             size * PT * 1.25,
@@ -320,7 +322,7 @@ def _terms(pdf: FPDF, terms: str, top: float, bottom: float, fallback: bool) -> 
             continue
         if kind == "heading" and i:
             y += leading * 0.3
-        _font(pdf, _terms_size(kind, layout.size), bold=kind == "heading")
+        _font(pdf, _terms_size(kind, layout.size), underline=kind == "heading")
         if kind == "item":
             pdf.set_xy(MARGIN, y)
             pdf.cell(_indent(kind), leading, "–")
