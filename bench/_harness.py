@@ -160,16 +160,17 @@ def million_plan_databases(choice: str) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def scratch_copy(url: str) -> Iterator[str]:
+def scratch_copy(url: str, tag: str = "scratch") -> Iterator[str]:
     """A throwaway copy of a cached database, for benchmarks that register plans.
 
     Plans are never deleted (a trigger refuses it), so the cached databases stay as filled
     only if what a benchmark writes goes to a copy: a file copy for SQLite, a database made
-    from the cached one as a template for PostgreSQL.
+    from the cached one as a template for PostgreSQL. ``tag`` names the copy, so that two
+    benchmarks running at once do not share (or drop) each other's.
     """
     if url.startswith("sqlite"):
         source = Path(url.removeprefix("sqlite:///"))
-        copy = source.with_name("scratch-" + source.name)
+        copy = source.with_name(f"{tag}-{source.name}")
         shutil.copyfile(source, copy)
         try:
             yield f"sqlite:///{copy}"
@@ -180,7 +181,7 @@ def scratch_copy(url: str) -> Iterator[str]:
     import psycopg
 
     base, _, name = url.rpartition("/")
-    scratch = f"{name}_scratch"
+    scratch = f"{name}_{tag}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{scratch}" TEMPLATE "{name}"')

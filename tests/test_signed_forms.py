@@ -153,7 +153,10 @@ def test_missing_after_n_days_newest_first_across_pages(seed, aged):
     assert all(row.form_signed_at is None for row in page.rows)
 
 
-def test_missing_with_a_search_text(seed, aged):
+@pytest.mark.parametrize("matches", ["few", "many"])
+def test_missing_with_a_search_text(seed, aged, monkeypatch, matches):
+    if matches == "many":  # every text counts as matching many plans: walk the missing ones
+        monkeypatch.setattr(search, "NARROW_MATCHES", 0)
     assert missing(seed.support, 7, "mi-") == ["MI-10", "MI-20", "MI-40"]
     assert missing(seed.support, 7, "rossi2") == ["MI-20"]
     assert missing(seed.support, 7, "bianchi luca") == ["RM-25"]
@@ -174,20 +177,29 @@ def test_days_must_be_a_sensible_whole_number(seed, days):
     assert "Giorni" in caught.value.errors["form_missing_days"]
 
 
-def test_the_filter_walks_the_missing_form_indexes(database, seed, aged):
-    from test_db import _captured_selects
+def test_the_filter_walks_the_missing_form_indexes(database, seed, aged, monkeypatch):
+    from test_db import _captured_selects, _full_scans_of_plan
 
     def run():
         for actor in (seed.staff_mi, seed.support):
             page = search.search_plans(actor, form_missing_days=7, limit=1)
             search.search_plans(actor, form_missing_days=7, cursor=page.next_cursor, limit=1)
-            search.search_plans(actor, "rossi", form_missing_days=7, limit=1)
 
     statements = _captured_selects(run)
-    assert len(statements) == 6
+    assert len(statements) == 4
     for sql, params in statements:
         plan = query_plan(database, sql, params)
         assert "plan_store_form_missing" in plan or "plan_form_missing" in plan, plan
+
+    def with_text():
+        for actor in (seed.staff_mi, seed.support):
+            search.search_plans(actor, "rossi", form_missing_days=7, limit=1)
+            monkeypatch.setattr(search, "NARROW_MATCHES", 0)
+            search.search_plans(actor, "rossi", form_missing_days=7, limit=1)
+            monkeypatch.undo()
+
+    for sql, params in _captured_selects(with_text):
+        assert _full_scans_of_plan(database, sql, params) == [], sql
 
 
 def query_plan(database, sql: str, params: tuple) -> str:

@@ -13,6 +13,8 @@ look at the prefix index, capped, tells the two apart, so neither case scans a s
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 
 from peewee import SQL, Field, NodeList, Tuple, fn
 
@@ -226,10 +228,12 @@ def _form_missing_page(
 ) -> list[tuple]:
     """Active plans registered ``days`` or more days ago whose signed form is missing.
 
-    A walk down a partial index that holds only the plans whose form is missing (migration
-    0005), from the cutoff, newest first: it reads one page of entries however many plans
-    there are. A text (contract-number or name prefix) is checked on the plans walked, so
-    its cost grows with the missing forms it passes over, few while forms come back.
+    Without a text: a walk down a partial index that holds only the plans whose form is
+    missing (migration 0005), newest first from the cutoff, reading one page of entries
+    however many plans there are. With a text that few plans match (as in the search), those
+    are read by the text's own index and kept if their form is missing; with a text that
+    many match, the walk checks the text on the plans it passes, which are few while forms
+    come back.
     """
     if (
         isinstance(days, bool)
@@ -243,12 +247,42 @@ def _form_missing_page(
     query = _base(actor, store_id).where(
         FORM_MISSING & (Plan.status == PlanStatus.ACTIVE.value) & (Plan.created_at <= cutoff)
     )
-    if text:
-        number, name = text.upper(), fold(text)
-        matches = (Plan.contract_number >= number) & (
-            Plan.contract_number < prefix_successor(number)
-        )
-        if name:
-            matches |= (Plan.name_key >= name) & (Plan.name_key < prefix_successor(name))
-        query = query.where(matches)
-    return _page(query, cursor, limit)
+    if not text:
+        return _page(query, cursor, limit)
+    number, name = text.upper(), fold(text)
+    prefixes = [(Plan.contract_number, number)] + ([(Plan.name_key, name)] if name else [])
+    matches = [(field >= p) & (field < prefix_successor(p)) for field, p in prefixes]
+    ids = _few_with_form_missing(actor, store_id, matches, cutoff, cursor, limit)
+    if ids is not None:
+        return _rows_by_id(ids, actor, store_id, limit)
+    return _page(query.where(reduce(operator.or_, matches)), cursor, limit)
+
+
+def _few_with_form_missing(
+    actor: Actor,
+    store_id: int | None,
+    matches: list,
+    cutoff: dt.datetime,
+    cursor: Cursor | None,
+    limit: int,
+) -> list[int] | None:
+    """The newest ids among the plans matching ``matches`` whose form is missing, read by
+    the matches' prefix indexes; None if too many plans match for that."""
+    found: dict[int, dt.datetime] = {}
+    for match in matches:
+        query = _scoped(
+            Plan.select(Plan.id, Plan.created_at, Plan.form_signed_at, Plan.status).where(match),
+            actor,
+            store_id,
+        ).limit(NARROW_MATCHES + 1)
+        rows = list(query.tuples())
+        if len(rows) > NARROW_MATCHES:
+            return None
+        for pid, at, signed, status in rows:
+            if signed is None and status == PlanStatus.ACTIVE.value and at <= cutoff:
+                found[pid] = at
+    keys = sorted(((at, pid) for pid, at in found.items()), reverse=True)
+    if cursor is not None:
+        after = (dt.datetime.fromisoformat(cursor[0]), cursor[1])
+        keys = [key for key in keys if key < after]
+    return [pid for _, pid in keys[:limit]]
