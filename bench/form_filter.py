@@ -50,16 +50,17 @@ def mark_most(url: str) -> float:
     """Mark the signed form of most plans older than 14 days; the seconds it took."""
     from pdp_tui.db import database, is_postgres
     from pdp_tui.domain import utcnow
+    from pdp_tui.models import Plan
 
     cutoff = utcnow() - dt.timedelta(days=MOST_MARKED_AFTER_DAYS)
     started = time.perf_counter()
     with database.connection_context():
         with database.atomic():
-            database.execute_sql(
-                "UPDATE plan SET form_signed_at = created_at "
-                f"WHERE created_at < {database.param} AND id % {MISSING_ONE_IN} <> 0",
-                (cutoff,),
-            )
+            Plan.update(form_signed_at=Plan.created_at).where(
+                (Plan.created_at < cutoff)
+                # id mod 200 <> 0, portably (peewee's % is LIKE); integer division on both
+                & (Plan.id - Plan.id / MISSING_ONE_IN * MISSING_ONE_IN != 0)
+            ).execute()
         if is_postgres():
             database.execute_sql("VACUUM ANALYZE plan")
     return time.perf_counter() - started

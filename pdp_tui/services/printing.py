@@ -171,6 +171,9 @@ def submit(queue: str, pdf: bytes, *, title: str, timeout: float = LP_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         log.warning("lp -d %s: no answer in %.0f s", queue, timeout)
         raise PrintRefused(f"CUPS non ha risposto entro {timeout:.0f} secondi") from None
+    except OSError as exc:
+        log.warning("lp could not run: %s", exc)
+        raise PrintRefused("il comando lp di CUPS non si è avviato") from None
     out = done.stdout.decode("utf-8", "replace")
     err = done.stderr.decode("utf-8", "replace").strip()
     match = _REQUEST_ID.search(out)
