@@ -48,13 +48,13 @@ def open_copy(url: str) -> float:
 
 def mark_most(url: str) -> float:
     """Mark the signed form of most plans older than 14 days; the seconds it took."""
-    from pdp_tui.db import database, is_postgres
+    from pdp_tui.db import database, is_postgres, session
     from pdp_tui.domain import utcnow
     from pdp_tui.models import Plan
 
     cutoff = utcnow() - dt.timedelta(days=MOST_MARKED_AFTER_DAYS)
     started = time.perf_counter()
-    with database.connection_context():
+    with session():
         with database.atomic():
             Plan.update(form_signed_at=Plan.created_at).where(
                 (Plan.created_at < cutoff)
@@ -67,9 +67,9 @@ def mark_most(url: str) -> float:
 
 
 def missing_share() -> float:
-    from pdp_tui.db import database
+    from pdp_tui.db import database, session
 
-    with database.connection_context():
+    with session():
         total, missing = database.execute_sql(
             "SELECT count(*), count(*) - count(form_signed_at) FROM plan"
         ).fetchone()
@@ -132,10 +132,9 @@ def main() -> None:
             print(f"marking most forms: {mark_most(url):.1f} s")
             print(f"forms missing: {missing_share():.1%}")
             measure("most marked", args.samples)
-            from pdp_tui.db import database
+            from pdp_tui.db import release
 
-            closer = getattr(database.obj, "close_all", database.obj.close)
-            closer()
+            release()  # before the copy is dropped
         print()
 
 
