@@ -48,8 +48,8 @@ def test_admin_sets_and_clears_a_store_queue_audited(seed):
     events = AuditEvent.select().where(AuditEvent.kind == Kind.STORE_PRINTER_SET)
     details = [(e.target, json.loads(e.detail)) for e in events.order_by(AuditEvent.id)]
     assert details == [
-        ("MI01", {"before": None, "after": "PDP-PDF"}),
-        ("MI01", {"before": "PDP-PDF", "after": None}),
+        ("MI01", {"before": {"queue": None}, "after": {"queue": "PDP-PDF"}}),
+        ("MI01", {"before": {"queue": "PDP-PDF"}, "after": {"queue": None}}),
     ]
 
 
@@ -101,7 +101,6 @@ def test_the_form_comes_out_of_a_real_cups_queue(seed, plan, cups_queue):
             "plan_id": plan.id,
             "queue": "PDP-PDF",
             "job_id": result.job_id,
-            "saved_to": None,
             "username": "vendite.mi",
             "target": "PDP-2026-0077",
         }
@@ -131,7 +130,7 @@ def test_a_queue_cups_does_not_know_saves_the_form(seed, plan, cups_queue):
     assert qr_codes(expected)[0].startswith("PDP:PDP-2026-0077:")
     assert stat.S_IMODE(expected.stat().st_mode) == 0o600
     [event] = print_events()
-    assert event["job_id"] is None and event["saved_to"] == str(expected)
+    assert "job_id" not in event and event["saved_to"] == str(expected)
     assert event["queue"] == "PDP-NON-ESISTE"
 
 

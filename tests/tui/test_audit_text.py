@@ -12,7 +12,18 @@ import pytest
 
 from pdp_tui.domain import SYSTEM, Role
 from pdp_tui.models import AuditEvent
-from pdp_tui.services import accounts, audit, auth, catalogue, corrections, plans, search
+from pdp_tui.services import (
+    accounts,
+    audit,
+    auth,
+    catalogue,
+    corrections,
+    forms,
+    plans,
+    printing,
+    search,
+    signed_forms,
+)
 from pdp_tui.services.errors import ServiceError
 from pdp_tui.tui.audit_text import KIND_LABELS, describe, kind_label
 
@@ -27,6 +38,11 @@ def every_kind_recorded(seed, register) -> None:
     for wrong in ("XXXX", "0000-0000-0000"):
         with pytest.raises(ServiceError):
             plans.verify_code(seed.support, wrong)
+    forms.adhesion_form(seed.staff_mi, plan_id=plan.id)
+    printing.print_form(seed.staff_mi, plan.id)  # no queue yet: saved
+    printing.set_print_queue(SYSTEM, "MI01", "MI01-LASER")
+    signed_forms.mark_form_signed(seed.staff_mi, plan.id)
+    signed_forms.undo_form_signed(seed.support, plan.id, reason="Segnato per errore")
     corrections.correct_plan(seed.support, plan.id, reason="Nome sbagliato", first_name="Nicola")
     corrections.void_plan(seed.support, plan.id, reason="Reso del divano")
     for username, password in (("nessuno", "x"), ("vendite.rm", "sbagliata")):
@@ -78,6 +94,9 @@ def test_details_read_as_sentences(seed, register):
     assert "negozio: MI01 → RM01" in sentences, "\n".join(sorted(sentences))
     assert "nome: Torino" in sentences
     assert "rivestimento: Lino" in sentences
+    assert "coda di stampa: — → MI01-LASER" in sentences
+    assert any(t.startswith("coda di stampa: —; salvato in: /") for t in sentences)
+    assert "motivo: «Segnato per errore»; segnato da: vendite.mi" in sentences
 
 
 def test_what_cannot_be_read_is_left_out():
