@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import socket
 import stat
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from pdf_tools import pdf_text, qr_codes
 from platformdirs import user_data_dir
 
 from pdp_tui.models import AuditEvent, Plan, Store
-from pdp_tui.services import corrections, printing
+from pdp_tui.services import corrections, gateway, plans, printing
 from pdp_tui.services.audit import Kind
 from pdp_tui.services.codes import format_code
 from pdp_tui.services.errors import NotFound, PermissionDenied, ValidationError
@@ -172,6 +173,30 @@ def test_a_cups_that_never_answers_times_out(seed, plan, monkeypatch, cups_queue
     assert not result.printed and result.saved_to.is_file()
     assert "CUPS non ha risposto entro 2 secondi" in result.message
     assert elapsed < 30
+
+
+def test_other_database_calls_do_not_wait_for_the_printer(seed, plan, monkeypatch, cups_queue):
+    """On PostgreSQL a process's units of work take turns: the print must hold none while
+    it draws the form and waits for CUPS, or the till's next call would wait for it."""
+    with socket.socket() as silent:  # a CUPS that never answers: lp waits for its timeout
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        monkeypatch.setenv("CUPS_SERVER", f"127.0.0.1:{silent.getsockname()[1]}")
+        printing.set_print_queue(seed.admin, "MI01", cups_queue.name)
+        results = []
+        printer = threading.Thread(
+            target=lambda: results.append(printing.print_form(seed.staff_mi, plan.id, timeout=4))
+        )
+        printer.start()
+        waits = []
+        for _ in range(5):
+            started = time.monotonic()
+            gateway.call(plans.get_plan, seed.support, plan.id)
+            waits.append(time.monotonic() - started)
+        assert printer.is_alive()  # the calls above ran while the print was under way
+        printer.join(60)
+    assert max(waits) < 2, waits
+    assert results and not results[0].printed
 
 
 def test_without_lp_installed(seed, plan, monkeypatch):

@@ -18,7 +18,7 @@ from pdp_tui.domain import Actor, PlanDetail, PlanStatus, utcnow
 from pdp_tui.forms import DEFAULT_TERMS_PATH
 from pdp_tui.forms.content import AdhesionForm
 from pdp_tui.models import Plan
-from pdp_tui.services import audit
+from pdp_tui.services import audit, gateway
 from pdp_tui.services.codes import format_code
 from pdp_tui.services.errors import NotFound, ServiceError
 from pdp_tui.services.permissions import Permission, require
@@ -44,11 +44,17 @@ class FormPdf:
 def adhesion_form(
     actor: Actor, *, plan_id: int | None = None, contract_number: str | None = None
 ) -> FormPdf:
-    """The form of one plan the actor may see, by id or contract number; audited."""
-    require(actor, Permission.READ_PLANS)
-    plan = find_plan(actor, plan_id=plan_id, contract_number=contract_number)
+    """The form of one plan the actor may see, by id or contract number; audited.
+
+    The lookup and the audit entry are units of work of their own (gateway.call), and the
+    drawing runs between them, outside any: call it from a worker as it is, not inside a
+    unit of work, so that the process's other database calls do not wait for the drawing
+    (on PostgreSQL a process's units of work take turns).
+    """
+    plan = gateway.call(find_plan, actor, plan_id=plan_id, contract_number=contract_number)
     pdf = make_pdf(plan)
-    audit.record(
+    gateway.call(
+        audit.record,
         audit.Kind.FORM_MADE,
         actor,
         target=plan.contract_number,

@@ -27,9 +27,9 @@ from platformdirs import user_data_dir
 
 from pdp_tui.config import APP_NAME
 from pdp_tui.db import database
-from pdp_tui.domain import Actor
+from pdp_tui.domain import Actor, PlanDetail
 from pdp_tui.models import Store
-from pdp_tui.services import audit
+from pdp_tui.services import audit, gateway
 from pdp_tui.services.catalogue import clean_store_code
 from pdp_tui.services.errors import NotFound, ServiceError, ValidationError
 from pdp_tui.services.forms import find_plan, make_pdf
@@ -128,10 +128,14 @@ def list_print_queues(actor: Actor) -> list[StorePrinter]:
 
 
 def print_form(actor: Actor, plan_id: int, *, timeout: float = LP_TIMEOUT_S) -> PrintResult:
-    """Print the form of a plan on its store's queue (saved to a file if that fails)."""
-    require(actor, Permission.READ_PLANS)
-    plan = find_plan(actor, plan_id=plan_id)
-    queue = Store.select(Store.print_queue).where(Store.code == plan.store_code).scalar()
+    """Print the form of a plan on its store's queue (saved to a file if that fails).
+
+    The lookup and the audit entry are units of work of their own (gateway.call); drawing
+    the form and waiting for CUPS (up to ``timeout``) happen between them, outside any.
+    Call it from a worker as it is, not inside a unit of work: on PostgreSQL a process's
+    units of work take turns, and the others must not wait for the printer.
+    """
+    plan, queue = gateway.call(_plan_and_queue, actor, plan_id)
     pdf = make_pdf(plan)
     job_id = saved_to = None
     if queue is None:
@@ -146,7 +150,8 @@ def print_form(actor: Actor, plan_id: int, *, timeout: float = LP_TIMEOUT_S) -> 
     else:
         saved_to = save_form(plan.store_code, plan.contract_number, pdf)
         message = f"{problem}. Il modulo è salvato in {saved_to}"
-    audit.record(
+    gateway.call(
+        audit.record,
         audit.Kind.FORM_PRINTED,
         actor,
         target=plan.contract_number,
@@ -154,6 +159,11 @@ def print_form(actor: Actor, plan_id: int, *, timeout: float = LP_TIMEOUT_S) -> 
         | ({"job_id": job_id} if job_id else {"saved_to": str(saved_to)}),
     )
     return PrintResult(plan.contract_number, queue, job_id, saved_to, message)
+
+
+def _plan_and_queue(actor: Actor, plan_id: int) -> tuple[PlanDetail, str | None]:
+    plan = find_plan(actor, plan_id=plan_id)
+    return plan, Store.select(Store.print_queue).where(Store.code == plan.store_code).scalar()
 
 
 def submit(queue: str, pdf: bytes, *, title: str, timeout: float = LP_TIMEOUT_S) -> str:
