@@ -280,3 +280,50 @@ def test_the_models_match_the_migrated_schema(database):
     with database.connection_context():
         diff = diff_models(database, ALL_MODELS)
     assert not diff, str(diff)
+
+
+def _rows_of_a_deployed_database(database) -> None:
+    """A store, an account, a plan with its history and audit events, as a database at the
+    first schema holds them (plain SQL: the models describe the newest schema)."""
+    now = "2025-03-10 09:00:00"
+    statements = [
+        "INSERT INTO store (code, name, active, created_at) VALUES ('MI01', 'Milano', TRUE, %s)",
+        'INSERT INTO "user" (username, full_name, role, store_id, password_hash, '
+        "must_change_password, active, failed_logins, created_at) "
+        "VALUES ('vendite.mi', 'Giulia', 'staff', 1, 'x', FALSE, TRUE, 0, %s)",
+        "INSERT INTO plan (contract_number, first_name, last_name, name_key, covering_id, "
+        "protection_id, activation_code, store_id, created_by_id, created_at, valid_until, "
+        "status) VALUES ('MI-0001', 'Nicolò', 'D''Amico', 'd''amico nicolo', 1, 1, "
+        "'7S13PW746JBF', 1, 1, %s, '2030-03-10', 'active')",
+        "INSERT INTO plan_change (plan_id, kind, changed_at, changed_by_id, reason, before, "
+        "after) VALUES (1, 'correction', %s, 1, 'refuso', '{}', '{}')",
+        "INSERT INTO audit_event (at, user_id, username, store_id, kind, target, detail) "
+        "VALUES (%s, 1, 'vendite.mi', 1, 'plan_registered', 'MI-0001', '')",
+    ]
+    with database.connection_context():
+        for sql in statements:
+            if not db.is_postgres(database):
+                sql = sql.replace("%s", "?").replace("TRUE", "1").replace("FALSE", "0")
+            database.execute_sql(sql, (now,))
+
+
+def test_each_migration_upgrades_a_database_that_holds_data(db_url):
+    """Deployed databases hold plans, history and audit events that refer to stores and
+    accounts: every migration must apply over them (SQLite rebuilds a table to add a NOT
+    NULL column, which those foreign keys forbid), one at a time and all at once."""
+    database = db.open_database(db_url)
+    runner = db._runner(database)
+    with database.connection_context():
+        runner.up(target=ALL_MIGRATIONS[0])
+    _rows_of_a_deployed_database(database)
+    for name in ALL_MIGRATIONS[1:]:
+        with database.connection_context(), database.atomic():
+            assert runner.up(target=name) == [name]
+    assert db.migration_status() == ([], [])
+    from pdp_tui.models import AuditEvent, Plan, PlanChange, User
+
+    with database.connection_context():
+        plan = Plan.get(Plan.contract_number == "MI-0001")
+        assert (plan.first_name, plan.last_name) == ("Nicolò", "D'Amico")
+        assert PlanChange.select().count() == 1 and AuditEvent.select().count() >= 1
+        assert User.get(User.username == "vendite.mi").store_id == plan.store_id
