@@ -77,6 +77,29 @@ class CatalogueItem:
 
 
 @dataclass(frozen=True)
+class StoreInfo:
+    """A store as the administration sees it: open or closed."""
+
+    id: int
+    code: str
+    name: str
+    open: bool
+
+
+@dataclass(frozen=True)
+class ProtectionInfo:
+    """A protection type with the validity an administrator keeps for new plans."""
+
+    code: ProtectionType
+    validity_months: int
+    on_sale: bool
+
+    @property
+    def label(self) -> str:
+        return self.code.label
+
+
+@dataclass(frozen=True)
 class PlanSummary:
     """One row of the contract list."""
 

@@ -125,6 +125,8 @@ def _role_and_store(
             store = Store.get_or_none(Store.code == store_code.strip().upper())
             if store is None:
                 errors["store"] = f"Negozio {store_code.strip().upper()} inesistente."
+            elif not store.active:
+                errors["store"] = f"Il negozio {store.code} è chiuso."
     elif store_code:
         errors["store"] = "Solo gli addetti vendite appartengono a un negozio."
     return role, store
@@ -205,20 +207,77 @@ def set_role(
         errors["role"] = "Non puoi cambiare il ruolo del tuo stesso account."
     if errors:
         raise ValidationError(errors)
-    store_id = store.id if store else None
-    if (role.value, store_id) != (user.role, user.store_id):
-        before = {"role": user.role, "store": _store_code(user.store_id)}
-        after = {"role": role.value, "store": store.code if store else None}
-        with database.atomic():
-            User.update(role=role.value, store=store_id).where(User.id == user.id).execute()
-            end_sessions(user.id)
+    with database.atomic():
+        _change_role(actor, user, role, store)
+    return _account(User.get_by_id(user.id), store.code if store else None, utcnow())
+
+
+def update_user(
+    actor: Actor,
+    username: str,
+    *,
+    role: Role | str | None = None,
+    store_code: str | None = None,
+    full_name: str | None = None,
+) -> Account:
+    """Change an account's role, store or name; what is not given stays.
+
+    A store is given to staff only: staff keep theirs unless another is named, other roles
+    have none. A change of role or store ends the account's sessions (``set_role``); a new
+    name does not. Each change is audited.
+    """
+    require(actor, Permission.ADMINISTER)
+    user = _get(username)
+    errors: dict[str, str] = {}
+    if full_name is not None:
+        try:
+            full_name = clean_text(full_name, "Nome e cognome", max_length=100, required=False)
+        except ValueError as exc:
+            errors["full_name"] = str(exc)
+    new_role = Role(user.role) if role is None else role
+    if store_code is None and new_role == Role.STAFF == user.role and user.store_id:
+        store_code = _store_code(user.store_id)
+    role_changes = role is not None or store_code is not None
+    store = None
+    if role_changes:
+        new_role, store = _role_and_store(new_role, store_code, errors)
+        if store is not None and store.id == user.store_id:
+            errors.pop("store", None)  # staying in one's own store, even a closed one
+        own = actor.id is not None and user.id == actor.id
+        if own and new_role is not None and new_role.value != user.role:
+            errors["role"] = "Non puoi cambiare il ruolo del tuo stesso account."
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic():
+        if role_changes:
+            _change_role(actor, user, new_role, store)
+        if full_name is not None and full_name != user.full_name:
+            User.update(full_name=full_name).where(User.id == user.id).execute()
             audit.record(
-                audit.Kind.USER_ROLE_CHANGED,
+                audit.Kind.USER_RENAMED,
                 actor,
                 target=user.username,
-                detail={"before": before, "after": after},
+                detail={"before": {"full_name": user.full_name}, "after": {"full_name": full_name}},
             )
-    return _account(User.get_by_id(user.id), store.code if store else None, utcnow())
+    user = User.get_by_id(user.id)
+    return _account(user, _store_code(user.store_id), utcnow())
+
+
+def _change_role(actor: Actor, user: User, role: Role, store: Store | None) -> None:
+    """Give ``user`` ``role`` and ``store``; if either changes, its sessions end (audited)."""
+    store_id = store.id if store else None
+    if (role.value, store_id) == (user.role, user.store_id):
+        return
+    before = {"role": user.role, "store": _store_code(user.store_id)}
+    after = {"role": role.value, "store": store.code if store else None}
+    User.update(role=role.value, store=store_id).where(User.id == user.id).execute()
+    end_sessions(user.id)
+    audit.record(
+        audit.Kind.USER_ROLE_CHANGED,
+        actor,
+        target=user.username,
+        detail={"before": before, "after": after},
+    )
 
 
 def _store_code(store_id: int | None) -> str | None:

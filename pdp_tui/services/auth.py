@@ -7,6 +7,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import JOIN
 
 from pdp_tui import config
 from pdp_tui.db import database
@@ -107,7 +108,7 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     settings = config.current()
     now = now or utcnow()
     name = normalise_username(username)
-    user = User.get_or_none(User.username == name) if name else None
+    user = _user_with_store(name) if name else None
     password_ok = _verify(user.password_hash if user else _dummy_hash(), password)
     reason = _refusal(user, password_ok, now)
     if reason is not None:
@@ -132,6 +133,18 @@ def authenticate(username: str, password: str, now: dt.datetime | None = None) -
     return actor
 
 
+def _user_with_store(name: str) -> User | None:
+    """The account named ``name`` with ``store_open`` (None without a store): one statement,
+    whoever asks, so that a refusal costs the same whatever its reason."""
+    return (
+        User.select(User, Store.active.alias("store_open"))
+        .join(Store, JOIN.LEFT_OUTER, on=(User.store == Store.id))
+        .where(User.username == name)
+        .objects()
+        .first()
+    )
+
+
 def _locked(user: User, now: dt.datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
 
@@ -142,6 +155,10 @@ def _refusal(user: User | None, password_ok: bool, now: dt.datetime) -> str | No
         return "unknown"
     if not user.active:
         return "disabled"
+    if user.store_id is not None and not user.store_open:
+        # Staff of a closed store: the same message as any refusal (who works where is
+        # nobody's business at the login screen); the audit log says why.
+        return "store_closed"
     if _locked(user, now):
         return "locked"
     return None if password_ok else "password"

@@ -7,7 +7,7 @@ import re
 from peewee import IntegrityError
 
 from pdp_tui.db import database
-from pdp_tui.domain import Actor, CatalogueItem, ProtectionType
+from pdp_tui.domain import Actor, CatalogueItem, ProtectionInfo, ProtectionType, StoreInfo
 from pdp_tui.models import Covering, Protection, Store
 from pdp_tui.services import audit
 from pdp_tui.services.errors import NotFound, ValidationError
@@ -128,10 +128,105 @@ def add_store(actor: Actor, code: str, name: str) -> Store:
     return store
 
 
-def list_stores(actor: Actor) -> list[tuple[int, str, str]]:
-    """(id, code, name) of every store; staff see only their own."""
+def list_stores(actor: Actor, open_only: bool = False) -> list[tuple[int, str, str]]:
+    """(id, code, name) of every store (``open_only``: not closed); staff see only their own."""
     require(actor, Permission.USE_APP)
     query = Store.select().order_by(Store.code)
     if not actor.sees_all_stores:
         query = query.where(Store.id == actor.store_id)
+    if open_only:
+        query = query.where(Store.active == True)  # noqa: E712
     return [(s.id, s.code, s.name) for s in query]
+
+
+def list_store_details(actor: Actor) -> list[StoreInfo]:
+    """Every store, open or closed, for the administration."""
+    require(actor, Permission.ADMINISTER)
+    return [StoreInfo(s.id, s.code, s.name, s.active) for s in Store.select().order_by(Store.code)]
+
+
+def _store(code: str) -> Store:
+    store = Store.get_or_none(Store.code == (code or "").strip().upper())
+    if store is None:
+        raise NotFound(f"Negozio {(code or '').strip().upper()} inesistente.")
+    return store
+
+
+def rename_store(actor: Actor, code: str, name: str) -> StoreInfo:
+    """A new name for a store; its code, plans and staff stay."""
+    require(actor, Permission.ADMINISTER)
+    store = _store(code)
+    try:
+        name = clean_text(name, "Nome del negozio", max_length=100)
+    except ValueError as exc:
+        raise ValidationError({"name": str(exc)}) from None
+    if name != store.name:
+        with database.atomic():
+            Store.update(name=name).where(Store.id == store.id).execute()
+            audit.record(
+                audit.Kind.STORE_RENAMED,
+                actor,
+                target=store.code,
+                detail={"before": {"name": store.name}, "after": {"name": name}},
+            )
+    return StoreInfo(store.id, store.code, name, store.active)
+
+
+def set_store_open(actor: Actor, code: str, open: bool) -> StoreInfo:
+    """Close a store (its staff can no longer log in, and their open sessions end at their
+    next action; its plans stay, visible to support) or open it again."""
+    require(actor, Permission.ADMINISTER)
+    store = _store(code)
+    if store.active is not open:
+        with database.atomic():
+            Store.update(active=open).where(Store.id == store.id).execute()
+            kind = audit.Kind.STORE_REOPENED if open else audit.Kind.STORE_CLOSED
+            audit.record(kind, actor, target=store.code, detail={"name": store.name})
+    return StoreInfo(store.id, store.code, store.name, open)
+
+
+# The validity an administrator may give a protection type, in months.
+VALIDITY_MONTHS = (1, 120)
+
+
+def list_protection_types(actor: Actor) -> list[ProtectionInfo]:
+    """Every protection type with its validity, in the order of the plan form."""
+    require(actor, Permission.ADMINISTER)
+    query = Protection.select().order_by(Protection.sort_order)
+    return [ProtectionInfo(ProtectionType(p.code), p.validity_months, p.active) for p in query]
+
+
+def set_validity(actor: Actor, code: ProtectionType | str, months: int | str) -> ProtectionInfo:
+    """How many months plans registered from now on with this protection type last; plans
+    already registered keep their date."""
+    require(actor, Permission.ADMINISTER)
+    try:
+        protection_type = ProtectionType(str(code).strip().lower())
+    except ValueError:
+        choices = ", ".join(t.value for t in ProtectionType)
+        raise NotFound(f"Tipo di protezione {code} inesistente ({choices}).") from None
+    low, high = VALIDITY_MONTHS
+    try:
+        months = int(str(months).strip())
+    except ValueError:
+        months = None
+    if months is None or not low <= months <= high:
+        raise ValidationError(
+            {"validity_months": f"Validità: un numero di mesi da {low} a {high}."}
+        )
+    row = Protection.get_or_none(Protection.code == protection_type.value)
+    if row is None:
+        raise NotFound(f"Tipo di protezione {protection_type.value} inesistente.")
+    if row.validity_months != months:
+        with database.atomic():
+            Protection.update(validity_months=months).where(Protection.id == row.id).execute()
+            audit.record(
+                audit.Kind.PROTECTION_VALIDITY_CHANGED,
+                actor,
+                target=protection_type.value,
+                detail={
+                    "before": {"validity_months": row.validity_months},
+                    "after": {"validity_months": months},
+                },
+            )
+    return ProtectionInfo(protection_type, months, row.active)

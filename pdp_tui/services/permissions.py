@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from enum import Enum
 
+from peewee import JOIN
+
 from pdp_tui.domain import Actor, Role
-from pdp_tui.models import User
+from pdp_tui.models import Store, User
 from pdp_tui.services.errors import PermissionDenied, SessionEnded
 
 EVERY_ROLE = (Role.STAFF, Role.SUPPORT, Role.ADMIN)
 
 ACCOUNT_DISABLED = "Il tuo account è stato disattivato: la sessione è terminata."
 ROLE_CHANGED = "Il tuo ruolo o il tuo negozio sono cambiati: accedi di nuovo."
+STORE_CLOSED = "Il tuo negozio è stato chiuso: la sessione è terminata."
 ACCOUNT_CHANGED = (
     "Un amministratore ha modificato il tuo account (ad esempio ha reimpostato la password): "
     "accedi di nuovo."
@@ -42,6 +45,14 @@ class Permission(Enum):
         (Role.ADMIN, Role.SUPPORT),
         "Il registro attività è riservato ad amministratori e assistenza.",
     )
+    # The figures of every store (Riepilogo).
+    READ_SUMMARY = (
+        (Role.ADMIN, Role.SUPPORT),
+        "Il riepilogo è riservato ad amministratori e assistenza.",
+    )
+    # Every plan's customer data in one file: what leaves the system in bulk is the
+    # administrators' (and the server operator's) call; support read plan by plan, audited.
+    EXPORT = ((Role.ADMIN,), "Solo un amministratore può esportare i dati.")
     # Accounts, stores, the catalogue, the demo data.
     ADMINISTER = ((Role.ADMIN,), "Solo un amministratore può farlo.")
 
@@ -81,17 +92,21 @@ def lookups_are_audited(actor: Actor) -> bool:
 
 
 def _require_current(actor: Actor) -> None:
-    """The session's account is still active, with the role, store and epoch it logged in with."""
+    """The session's account is still active, with the role, store and epoch it logged in with,
+    and its store (if it has one) is open."""
     row = (
-        User.select(User.active, User.role, User.store, User.session_epoch)
+        User.select(User.active, User.role, User.store, User.session_epoch, Store.active)
+        .join(Store, JOIN.LEFT_OUTER, on=(User.store == Store.id))
         .where(User.id == actor.id)
         .tuples()
         .first()
     )
     if row is None or not row[0]:
         raise SessionEnded(ACCOUNT_DISABLED, actor)
-    active, role, store_id, epoch = row
+    active, role, store_id, epoch, store_open = row
     if role != actor.role.value or store_id != actor.store_id:
         raise SessionEnded(ROLE_CHANGED, actor)
     if epoch != actor.session_epoch:
         raise SessionEnded(ACCOUNT_CHANGED, actor)
+    if store_id is not None and not store_open:
+        raise SessionEnded(STORE_CLOSED, actor)

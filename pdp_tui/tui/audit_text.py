@@ -31,8 +31,14 @@ KIND_LABELS = {
     "user_enabled": "utente riattivato",
     "user_unlocked": "utente sbloccato",
     "user_role_changed": "ruolo o negozio cambiato",
+    "user_renamed": "nome cambiato",
     "password_reset": "password reimpostata",
     "store_created": "nuovo negozio",
+    "store_renamed": "negozio rinominato",
+    "store_closed": "negozio chiuso",
+    "store_reopened": "negozio riaperto",
+    "protection_validity": "validità cambiata",
+    "plans_exported": "esportazione Piani",
     "covering_created": "nuovo rivestimento",
     "covering_disabled": "rivestimento ritirato",
     "covering_enabled": "rivestimento in vendita",
@@ -68,6 +74,9 @@ LABELS = {
     "job_id": "stampa",
     "saved_to": "salvato in",
     "marked_by": "segnato da",
+    "validity_months": "validità in mesi",
+    "from": "dal",
+    "to": "al",
 }
 
 VALUES = {

@@ -63,6 +63,11 @@ def every_kind_recorded(seed, register) -> None:
     lino = catalogue.add_covering(SYSTEM, "Lino")
     catalogue.set_covering_active(SYSTEM, lino.id, False)
     catalogue.set_covering_active(SYSTEM, lino.id, True)
+    accounts.update_user(SYSTEM, "nuovo.mi", full_name="Ugo Neri")
+    catalogue.rename_store(SYSTEM, "TO01", "Torino Lingotto")
+    catalogue.set_store_open(SYSTEM, "TO01", False)
+    catalogue.set_store_open(SYSTEM, "TO01", True)
+    catalogue.set_validity(SYSTEM, "covering", 36)
 
 
 def test_every_kind_has_an_italian_label():
@@ -97,6 +102,9 @@ def test_details_read_as_sentences(seed, register):
     assert "coda di stampa: — → MI01-LASER" in sentences
     assert any(t.startswith("coda di stampa: —; salvato in: /") for t in sentences)
     assert "motivo: «Segnato per errore»; segnato da: vendite.mi" in sentences
+    assert "nome e cognome: Ugo → Ugo Neri" in sentences
+    assert "nome: Torino → Torino Lingotto" in sentences
+    assert "validità in mesi: 60 → 36" in sentences
 
 
 def test_what_cannot_be_read_is_left_out():
