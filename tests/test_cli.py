@@ -13,6 +13,7 @@ import datetime as dt
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -130,9 +131,9 @@ def test_store_add_list_and_duplicate(run):
     assert run("store", "add", "RM01", "Roma Eur")[0] == 0
     code, out, _ = run("store", "list")
     assert code == 0
-    assert [line.split(None, 1) for line in out.splitlines()[1:]] == [
-        ["MI01", "Milano Centro"],
-        ["RM01", "Roma Eur"],
+    assert [_cells(line) for line in out.splitlines()[1:]] == [
+        ["MI01", "Milano Centro", "aperto"],
+        ["RM01", "Roma Eur", "aperto"],
     ]
     code, _, err = run("store", "add", "MI01", "Altro")
     _assert_one_line_error(code, err, "Il negozio MI01 esiste già.")
@@ -171,6 +172,11 @@ def test_a_covering_added_from_the_shell_is_offered_for_sale(run, cli_db_url):
     with db.session():
         offered = [c.code for c in catalogue.list_coverings(SYSTEM)]
     assert "lino" in offered and "tessuto" not in offered
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a printed table's line (columns are two or more spaces apart)."""
+    return re.split(r"\s{2,}", line.strip())
 
 
 def _user_rows(out: str) -> dict[str, list[str]]:
@@ -297,6 +303,72 @@ def test_user_passwd_disable_enable_unlock(run):
     _assert_one_line_error(code, err, "Utente nessuno inesistente.")
     code, _, err = run("user", "disable", "nessuno")
     _assert_one_line_error(code, err, "inesistente")
+
+
+def test_user_set_role_store_and_name(run):
+    run("store", "add", "MI01", "Milano Centro")
+    run("store", "add", "RM01", "Roma Eur")
+    run("user", "add", "mario", "--role", "staff", "--store", "MI01", "--password-stdin",
+        stdin=PASSWORD)  # fmt: skip
+    code, out, err = run("user", "set", "Mario", "--store", "rm01", "--name", "Mario Verdi")
+    assert code == 0, err
+    assert out.strip() == "Account mario: addetto vendite, negozio RM01, nome «Mario Verdi»."
+    assert _user_rows(run("user", "list")[1])["mario"][:2] == ["addetto vendite", "RM01"]
+    code, out, _ = run("user", "set", "mario", "--role", "support")
+    assert (code, out.strip()) == (0, "Account mario: assistenza, nome «Mario Verdi».")
+
+    code, _, err = run("user", "set", "mario")
+    assert code == 2
+    _assert_one_line_error(code, err, "indica almeno una modifica")
+    code, _, err = run("user", "set", "mario", "--store", "MI01")
+    _assert_one_line_error(code, err, "Solo gli addetti vendite appartengono a un negozio.")
+    code, _, err = run("user", "set", "mario", "--role", "capo")
+    assert code == 2 and "scelta non valida" in err
+    code, _, err = run("user", "set", "nessuno", "--name", "X")
+    _assert_one_line_error(code, err, "Utente nessuno inesistente.")
+
+    from pdp_tui.models import AuditEvent
+
+    kinds = [e.kind for e in AuditEvent.select().order_by(AuditEvent.id)]
+    assert kinds[-3:] == ["user_role_changed", "user_renamed", "user_role_changed"]
+
+
+def test_store_rename_close_reopen(run):
+    run("store", "add", "MI01", "Milano Centro")
+    code, out, _ = run("store", "rename", "mi01", "Milano Duomo")
+    assert (code, out.strip()) == (0, "Negozio MI01 rinominato «Milano Duomo».")
+    code, out, _ = run("store", "close", "MI01")
+    assert code == 0 and out.startswith("Negozio MI01 chiuso")
+    assert _cells(run("store", "list")[1].splitlines()[1]) == ["MI01", "Milano Duomo", "chiuso"]
+    code, _, err = run("user", "add", "luigi", "--role", "staff", "--store", "MI01",
+                       "--password-stdin", stdin=PASSWORD)  # fmt: skip
+    _assert_one_line_error(code, err, "Il negozio MI01 è chiuso.")
+    code, out, _ = run("store", "reopen", "MI01")
+    assert code == 0 and "riaperto" in out
+    assert run("store", "list")[1].splitlines()[1].endswith("aperto")
+    code, _, err = run("store", "close", "XX01")
+    _assert_one_line_error(code, err, "Negozio XX01 inesistente.")
+    code, _, err = run("store", "rename", "MI01", " ")
+    _assert_one_line_error(code, err, "Nome del negozio: campo obbligatorio.")
+
+
+def test_protection_list_and_set_validity(run):
+    run("migrate")
+    code, out, _ = run("protection", "list")
+    assert code == 0
+    assert [_cells(line)[:3] for line in out.splitlines()[1:]] == [
+        ["covering", "solo rivestimento", "60"],
+        ["covering_motion", "rivestimento + motion", "60"],
+    ]
+    code, out, err = run("protection", "set-validity", "COVERING", "36")
+    assert code == 0, err
+    assert out.startswith("Validità di «solo rivestimento»: 36 mesi")
+    assert " 36 " in run("protection", "list")[1].splitlines()[1]
+    for months in ("0", "121", "tre"):
+        code, _, err = run("protection", "set-validity", "covering", months)
+        _assert_one_line_error(code, err, "Validità: un numero di mesi da 1 a 120.")
+    code, _, err = run("protection", "set-validity", "kasko", "12")
+    _assert_one_line_error(code, err, "Tipo di protezione kasko inesistente")
 
 
 def test_ctrl_c_exits_130(run, monkeypatch):

@@ -3,8 +3,11 @@
     pdp-tui [--db URL]                    the app
     pdp-tui --demo                        the app on a ready demo database
     pdp-tui migrate                       create or upgrade the schema
-    pdp-tui store add CODE NAME | list
-    pdp-tui user add|list|passwd|disable|enable|unlock ...
+    pdp-tui store add CODE NAME | list | rename CODE NAME | close CODE | reopen CODE
+    pdp-tui covering add|list|retire ...
+    pdp-tui protection list | set-validity CODE MONTHS
+    pdp-tui user add|list|set|passwd|disable|enable|unlock ...
+    pdp-tui export plans|requests [--from D] [--to D] [--store CODE] [-o FILE]
     pdp-tui demo [--contracts N]          fill the database with demo data
 
 The package: ``parser`` (argparse in Italian), ``commands/`` (one module per job, each

@@ -52,8 +52,22 @@ NO_MIGRATIONS = "Nessuna migrazione da applicare: lo schema è aggiornato."
 UNKNOWN_MIGRATIONS = "Attenzione: migrazioni sconosciute a questa versione: {migrations}"
 
 STORE_CREATED = "Negozio {code} «{name}» creato."
+STORE_RENAMED = "Negozio {code} rinominato «{name}»."
+STORE_CLOSED = (
+    "Negozio {code} chiuso: i suoi addetti non possono più accedere; i Piani restano "
+    "consultabili dall'assistenza."
+)
+STORE_REOPENED = "Negozio {code} riaperto: i suoi addetti possono di nuovo accedere."
 NO_STORES = "Nessun negozio."
-STORE_HEADERS = ("codice", "nome")
+STORE_HEADERS = ("codice", "nome", "stato")
+STORE_OPEN = "aperto"
+STORE_CLOSED_STATE = "chiuso"
+
+PROTECTION_HEADERS = ("codice", "tipo di protezione", "validità (mesi)", "in vendita")
+VALIDITY_SET = (
+    "Validità di «{label}»: {months} mesi per i Piani registrati da ora; "
+    "i Piani già registrati non cambiano."
+)
 
 COVERING_CREATED = "Rivestimento {code} «{label}» aggiunto: è tra le scelte del Nuovo Piano."
 COVERING_RETIRED = (
@@ -72,6 +86,9 @@ PASSWORD_SET = "Password di {username} impostata: va cambiata al primo accesso. 
 ACCOUNT_DISABLED = "Account {username} disattivato."
 ACCOUNT_ENABLED = "Account {username} riattivato."
 ACCOUNT_UNLOCKED = "Account {username} sbloccato."
+ACCOUNT_UPDATED = "Account {username}: {role}{where}{name}."
+ACCOUNT_NAME = ", nome «{name}»"
+NOTHING_TO_CHANGE = "indica almeno una modifica: --role, --store o --name."
 NO_ACCOUNTS = "Nessun account."
 ACCOUNT_HEADERS = ("utente", "ruolo", "negozio", "stato", "cambio password", "nome")
 ACCOUNT_STATE_DISABLED = "disattivato"

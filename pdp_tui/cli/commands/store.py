@@ -17,7 +17,19 @@ def register(commands: Commands) -> None:
     add = store.add("add", "aggiunge un negozio", add_store)
     add.add_argument("code", metavar="CODICE", help="codice del negozio, es. MI01")
     add.add_argument("name", metavar="NOME", help='nome del negozio, es. "Milano Centro"')
-    store.add("list", "elenca i negozi", list_stores)
+    store.add("list", "elenca i negozi, aperti e chiusi", list_stores)
+    rename = store.add("rename", "cambia il nome di un negozio", rename_store)
+    rename.add_argument("code", metavar="CODICE")
+    rename.add_argument("name", metavar="NOME", help="il nuovo nome")
+    for name, help_text, handler in (
+        (
+            "close",
+            "chiude un negozio: i suoi addetti non accedono più, i Piani restano",
+            close_store,
+        ),
+        ("reopen", "riapre un negozio chiuso", reopen_store),
+    ):
+        store.add(name, help_text, handler).add_argument("code", metavar="CODICE")
 
 
 def add_store(args: argparse.Namespace) -> int:
@@ -33,9 +45,41 @@ def list_stores(args: argparse.Namespace) -> int:
     from pdp_tui.services import catalogue
 
     with database_session(settings_for(args)):
-        stores = catalogue.list_stores(SYSTEM)
+        stores = catalogue.list_store_details(SYSTEM)
     if not stores:
         print(messages.NO_STORES)
     else:
-        print_table(messages.STORE_HEADERS, [(code, name) for _, code, name in stores])
+        print_table(
+            messages.STORE_HEADERS,
+            [
+                (s.code, s.name, messages.STORE_OPEN if s.open else messages.STORE_CLOSED_STATE)
+                for s in stores
+            ],
+        )
+    return EXIT_OK
+
+
+def rename_store(args: argparse.Namespace) -> int:
+    from pdp_tui.services import catalogue
+
+    with database_session(settings_for(args)):
+        store = catalogue.rename_store(SYSTEM, args.code, args.name)
+    print(messages.STORE_RENAMED.format(code=store.code, name=store.name))
+    return EXIT_OK
+
+
+def close_store(args: argparse.Namespace) -> int:
+    return _set_open(args, False)
+
+
+def reopen_store(args: argparse.Namespace) -> int:
+    return _set_open(args, True)
+
+
+def _set_open(args: argparse.Namespace, open: bool) -> int:
+    from pdp_tui.services import catalogue
+
+    with database_session(settings_for(args)):
+        store = catalogue.set_store_open(SYSTEM, args.code, open)
+    print((messages.STORE_REOPENED if open else messages.STORE_CLOSED).format(code=store.code))
     return EXIT_OK

@@ -49,6 +49,19 @@ def register(commands: Commands) -> None:
 
     user.add("list", "elenca gli account", list_users)
 
+    change = user.add(
+        "set",
+        "cambia ruolo, negozio o nome di un account (un nuovo ruolo o negozio chiude le sue "
+        "sessioni aperte)",
+        set_user,
+    )
+    change.add_argument("username", metavar="UTENTE")
+    change.add_argument("--role", choices=[r.value for r in Role], help="staff, support o admin")
+    change.add_argument(
+        "--store", metavar="CODICE", help="negozio (solo per staff; uno staff tiene il suo)"
+    )
+    change.add_argument("--name", metavar="NOME", help="nome e cognome")
+
     passwd = user.add(
         "passwd",
         "imposta una nuova password (da cambiare al primo accesso) e sblocca",
@@ -112,6 +125,25 @@ def list_users(args: argparse.Namespace) -> int:
             )
             for u in users
         ],
+    )
+    return EXIT_OK
+
+
+def set_user(args: argparse.Namespace) -> int:
+    from pdp_tui.services import accounts
+
+    if args.role is None and args.store is None and args.name is None:
+        raise CliError(messages.NOTHING_TO_CHANGE, EXIT_USAGE)
+    with database_session(settings_for(args)):
+        account = accounts.update_user(
+            SYSTEM, args.username, role=args.role, store_code=args.store, full_name=args.name
+        )
+    where = messages.ACCOUNT_STORE.format(store=account.store_code) if account.store_code else ""
+    name = messages.ACCOUNT_NAME.format(name=account.full_name) if account.full_name else ""
+    print(
+        messages.ACCOUNT_UPDATED.format(
+            username=account.username, role=account.role.label, where=where, name=name
+        )
     )
     return EXIT_OK
 
