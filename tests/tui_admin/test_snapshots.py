@@ -124,3 +124,40 @@ def test_audit_log_filtered_by_date(snap_compare, make_app, sqlite_seed):
         await footer_drawn(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_edit_user_dialog(snap_compare, make_app, sqlite_seed):
+    async def run_before(pilot) -> None:
+        await login(pilot, "admin", sqlite_seed.password)
+        table = pilot.app.screen.query_one("#users")
+        await wait_until(pilot, lambda: table.row_count == 4, "the accounts")
+        await pilot.press("down", "down", "m")  # vendite.mi
+        await wait_until(
+            pilot,
+            lambda: (
+                pilot.app.screen.query("#dlg-store")
+                and pilot.app.screen.query_one("#dlg-store").value == "MI01"
+            ),
+            "the dialog with the account's store",
+        )
+        await settle(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_catalogue_with_a_closed_store(snap_compare, make_app, sqlite_seed):
+    from pdp_tui.services import catalogue
+
+    catalogue.set_store_open(sqlite_seed.admin, "RM01", False)
+    catalogue.set_validity(sqlite_seed.admin, "covering", 36)
+
+    async def run_before(pilot) -> None:
+        await login(pilot, "admin", sqlite_seed.password)
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: pilot.app.screen.query("#stores"), "Negozi")
+        stores = pilot.app.screen.query_one("#stores")
+        await wait_until(pilot, lambda: stores.row_count == 2, "the stores")
+        await pilot.press("down")
+        await footer_drawn(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -227,7 +227,7 @@ async def test_enter_on_a_row_lists_the_actions(make_app, sqlite_seed):
         await move_to_row(pilot, table, "vendite.mi")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ActionDialog), "ActionDialog")
-        await pilot.press("down", "enter")  # Reimposta password
+        await pilot.press("down", "down", "enter")  # Modifica, Disattiva, Reimposta password
         await wait_until(
             pilot, lambda: isinstance(app.screen, ResetPasswordDialog), "ResetPasswordDialog"
         )

@@ -1,12 +1,15 @@
 """Negozi e rivestimenti: the stores and the coverings on sale, kept by an administrator.
 
 Two tables side by side (Tab moves between them). ``n`` adds a store and ``r`` a
-covering from either table; ``d`` on the coverings withdraws one from sale or offers it
-again (plans already registered keep their covering).
+covering from either table; ``m`` renames the store under the cursor and ``c`` closes or
+reopens it; ``d`` on the coverings withdraws one from sale or offers it again (plans
+already registered keep their covering). ``v`` sets the protection types' validity, shown
+below the tables.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
@@ -17,8 +20,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from pdp_tui.domain import CatalogueItem
+from pdp_tui.domain import CatalogueItem, ProtectionInfo, StoreInfo
 from pdp_tui.services import catalogue
+from pdp_tui.services.errors import ValidationError
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
@@ -31,7 +35,11 @@ STORES = "Negozi"
 COVERINGS = "Rivestimenti"
 LOADING = "Caricamento…"
 STATUS = "{stores} negozi · {coverings} rivestimenti · Tab: passa all'altra tabella"
-STORE_COLUMNS = [("code", "Codice", 8), ("name", "Nome", 22)]
+STORE_COLUMNS = [("code", "Codice", 6), ("name", "Nome", 18), ("state", "Stato", 6)]
+OPEN = "aperto"
+CLOSED = "chiuso"
+VALIDITY_LINE = "Validità (v): {items}"
+VALIDITY_ITEM = "{label} {months} mesi"
 COVERING_COLUMNS = [("label", "Rivestimento", 22), ("active", "In vendita", 10)]
 YES = "sì"
 NO = "no"
@@ -56,6 +64,29 @@ STORE_CREATED = "Negozio {code} creato."
 COVERING_CREATED = "Rivestimento «{label}» aggiunto."
 COVERING_DISABLED = "Rivestimento «{label}» ritirato dalla vendita."
 COVERING_ENABLED = "Rivestimento «{label}» di nuovo in vendita."
+
+RENAME = "Rinomina"
+RENAME_TITLE = "Rinomina negozio"
+RENAME_INTRO = "Nuovo nome per il negozio {code}: il codice, i Piani e gli addetti restano."
+CLOSE = "Chiudi negozio"
+REOPEN = "Riapri negozio"
+CLOSE_QUESTION = (
+    "Chiudere il negozio {code} «{name}»? I suoi addetti non potranno più accedere e le loro "
+    "sessioni aperte terminano; i Piani restano consultabili dall'assistenza."
+)
+REOPEN_QUESTION = "Riaprire il negozio {code} «{name}»? I suoi addetti potranno di nuovo accedere."
+STORE_RENAMED = "Negozio {code} rinominato «{name}»."
+STORE_CLOSED = "Negozio {code} chiuso."
+STORE_REOPENED = "Negozio {code} riaperto."
+
+VALIDITY = "Validità"
+VALIDITY_TITLE = "Validità dei Piani"
+VALIDITY_INTRO = (
+    "Mesi di validità dei Piani registrati da ora, da {low} a {high}; "
+    "i Piani già registrati non cambiano."
+)
+VALIDITY_FIELD = "{label} (mesi)"
+VALIDITY_DONE = "Validità aggiornata."
 
 
 class NewStoreDialog(FormDialog):
@@ -83,20 +114,88 @@ class NewCoveringDialog(FormDialog):
         self.submit(catalogue.add_covering, self.app.actor, values["label"])
 
 
-def _load(actor) -> tuple[list[tuple[int, str, str]], list[CatalogueItem], set[int]]:
-    """Stores, every covering, and the ids of those on sale."""
-    stores = catalogue.list_stores(actor)
-    coverings = catalogue.list_coverings(actor, include_inactive=True)
-    on_sale = {c.id for c in catalogue.list_coverings(actor)}
-    return stores, coverings, on_sale
+class RenameStoreDialog(FormDialog):
+    DIALOG_TITLE = RENAME_TITLE
+    FIELDS = (FormField("name", STORE_LABELS["name"], max_length=120),)
+
+    def __init__(self, store: StoreInfo) -> None:
+        super().__init__(Text(RENAME_INTRO.format(code=store.code)))
+        self.store = store
+
+    def on_mount(self) -> None:
+        self.field("name").value = self.store.name
+
+    def save(self, values: dict[str, Any]) -> None:
+        self.submit(catalogue.rename_store, self.app.actor, self.store.code, values["name"])
+
+
+def set_validities(actor, months: dict[str, str]) -> list[ProtectionInfo]:
+    """Each protection type's validity (code -> months typed); errors name the code."""
+    for code, value in months.items():
+        try:
+            catalogue.set_validity(actor, code, value)
+        except ValidationError as exc:
+            raise ValidationError({code: " ".join(exc.errors.values())}) from None
+    return catalogue.list_protection_types(actor)
+
+
+class ValidityDialog(FormDialog):
+    """The validity of each protection type, in months; the result is the new list."""
+
+    DIALOG_TITLE = VALIDITY_TITLE
+
+    def __init__(self, protections: list[ProtectionInfo]) -> None:
+        low, high = catalogue.VALIDITY_MONTHS
+        self.FIELDS = tuple(
+            FormField(p.code.value, VALIDITY_FIELD.format(label=p.label), max_length=3)
+            for p in protections
+        )
+        super().__init__(VALIDITY_INTRO.format(low=low, high=high))
+        self.protections = protections
+
+    def on_mount(self) -> None:
+        for protection in self.protections:
+            self.field(protection.code.value).value = str(protection.validity_months)
+        if self.protections:
+            self.field(self.protections[0].code.value).focus()
+
+    def check(self, values: dict[str, Any]) -> dict[str, str]:
+        low, high = catalogue.VALIDITY_MONTHS
+        errors = {}
+        for code, text in values.items():
+            if not (text.strip().isdigit() and low <= int(text) <= high):
+                errors[code] = f"Un numero di mesi da {low} a {high}."
+        return errors
+
+    def save(self, values: dict[str, Any]) -> None:
+        self.submit(set_validities, self.app.actor, values)
+
+
+@dataclass(frozen=True)
+class CatalogueData:
+    stores: list[StoreInfo]
+    coverings: list[CatalogueItem]
+    on_sale: set[int]  # ids of the coverings on sale
+    protections: list[ProtectionInfo]
+
+
+def _load(actor) -> CatalogueData:
+    return CatalogueData(
+        stores=catalogue.list_store_details(actor),
+        coverings=catalogue.list_coverings(actor, include_inactive=True),
+        on_sale={c.id for c in catalogue.list_coverings(actor)},
+        protections=catalogue.list_protection_types(actor),
+    )
 
 
 class CatalogueTable(DataTable):
     """The screen's keys, forwarded to it (see ``admin_users.UsersTable``)."""
 
-    BINDINGS = [
+    # Each table lists its own row's keys first, then these: the footer keeps what fits.
+    COMMON_BINDINGS = [
         Binding("n,N", "new_store", NEW_STORE, id="catalogo-negozio"),
         Binding("r,R", "new_covering", NEW_COVERING, id="catalogo-rivestimento"),
+        Binding("v,V", "validity", VALIDITY, id="catalogo-validita"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -108,11 +207,30 @@ class CatalogueTable(DataTable):
     def action_new_covering(self) -> None:
         self.screen.action_new_covering()
 
+    def action_validity(self) -> None:
+        self.screen.action_validity()
+
+
+class StoresTable(CatalogueTable):
+    BINDINGS = [
+        Binding("c,C", "set_store_open(False)", CLOSE, id="catalogo-chiudi"),
+        Binding("c,C", "set_store_open(True)", REOPEN, id="catalogo-riapri"),
+        Binding("m,M", "rename_store", RENAME, id="catalogo-rinomina"),
+        *CatalogueTable.COMMON_BINDINGS,
+    ]
+
+    def action_rename_store(self) -> None:
+        self.screen.action_rename_store()
+
+    def action_set_store_open(self, open: bool) -> None:
+        self.screen.action_set_store_open(open)
+
 
 class CoveringsTable(CatalogueTable):
     BINDINGS = [
         Binding("d,D", "set_covering_active(False)", DISABLE, id="catalogo-ritira"),
         Binding("d,D", "set_covering_active(True)", ENABLE, id="catalogo-rimetti"),
+        *CatalogueTable.COMMON_BINDINGS,
     ]
 
     def action_set_covering_active(self, active: bool) -> None:
@@ -126,6 +244,8 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._coverings: dict[int, CatalogueItem] = {}
+        self._stores: dict[str, StoreInfo] = {}
+        self._protections: list[ProtectionInfo] = []
         self._on_sale: set[int] = set()
         self._select_store: str | None = None
         self._select_covering: int | None = None
@@ -136,10 +256,11 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         with Horizontal(id="catalogue-tables"):
             with Vertical(id="stores-pane"):
                 yield Label(STORES, classes="pane-title")
-                yield CatalogueTable(id="stores", cursor_type="row", zebra_stripes=True)
+                yield StoresTable(id="stores", cursor_type="row", zebra_stripes=True)
             with Vertical(id="coverings-pane"):
                 yield Label(COVERINGS, classes="pane-title")
                 yield CoveringsTable(id="coverings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="catalogue-validity")
         yield Static(Text(LOADING), id="catalogue-status")
         yield KeyFooter()
 
@@ -172,14 +293,27 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
             group="catalogue",
         )
 
-    def _show(self, data: tuple[list[tuple[int, str, str]], list[CatalogueItem], set[int]]) -> None:
-        stores, coverings, on_sale = data
+    def _show(self, data: CatalogueData) -> None:
+        stores, coverings, on_sale = data.stores, data.coverings, data.on_sale
+        self._stores = {s.code: s for s in stores}
         table = self.query_one("#stores", DataTable)
         keep = self._select_store or self._row_key(table)
         table.clear()
-        for _, code, name in stores:
-            table.add_row(Text(code), Text(name), key=code)
+        for store in stores:
+            table.add_row(
+                Text(store.code),
+                Text(store.name),
+                Text(OPEN if store.open else CLOSED, style="" if store.open else "bold"),
+                key=store.code,
+            )
         self._restore(table, keep)
+        self._protections = data.protections
+        items = " · ".join(
+            VALIDITY_ITEM.format(label=p.label, months=p.validity_months) for p in data.protections
+        )
+        self.query_one("#catalogue-validity", Static).update(
+            Text(VALIDITY_LINE.format(items=items))
+        )
 
         self._coverings = {c.id: c for c in coverings}
         self._on_sale = on_sale
@@ -221,14 +355,27 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         key = self._row_key(table)
         return self._coverings.get(int(key)) if key else None
 
+    @property
+    def selected_store(self) -> StoreInfo | None:
+        table = next(self.query("#stores").results(DataTable), None)
+        key = self._row_key(table) if table is not None else None
+        return self._stores.get(key) if key else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "set_store_open":
+            store = self.selected_store
+            return store is not None and store.open is not parameters[0]
+        if action == "rename_store":
+            return self.selected_store is not None or None
+        if action == "validity":
+            return bool(self._protections) or None
         if action == "set_covering_active":
             covering = self.selected_covering
             return covering is not None and (covering.id in self._on_sale) is not parameters[0]
         return True
 
-    @on(DataTable.RowHighlighted, "#coverings")
-    def _covering_moved(self) -> None:
+    @on(DataTable.RowHighlighted)
+    def _row_moved(self) -> None:
         self.refresh_bindings()
 
     # --- actions ---------------------------------------------------------------------------
@@ -276,6 +423,53 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         self.app.push_screen(
             ConfirmDialog(title, Text(question.format(label=covering.label)), label), confirmed
         )
+
+    def action_rename_store(self) -> None:
+        store = self.selected_store
+        if store is None:
+            return
+
+        def renamed(result: StoreInfo | None) -> None:
+            if result is not None:
+                self._select_store = result.code
+                self._done(STORE_RENAMED.format(code=result.code, name=result.name))
+
+        self.app.push_screen(RenameStoreDialog(store), renamed)
+
+    def action_set_store_open(self, open: bool) -> None:
+        store = self.selected_store
+        if store is None or store.open is open:
+            return
+        question, label, done = (
+            (REOPEN_QUESTION, REOPEN, STORE_REOPENED)
+            if open
+            else (CLOSE_QUESTION, CLOSE, STORE_CLOSED)
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._select_store = store.code
+                self.call_service(
+                    catalogue.set_store_open,
+                    self.app.actor,
+                    store.code,
+                    open,
+                    on_success=lambda _: self._done(done.format(code=store.code)),
+                    group="store-action",
+                )
+
+        text = Text(question.format(code=store.code, name=store.name))
+        self.app.push_screen(ConfirmDialog(label, text, label), confirmed)
+
+    def action_validity(self) -> None:
+        if not self._protections:
+            return
+
+        def saved(result: list[ProtectionInfo] | None) -> None:
+            if result is not None:
+                self._done(VALIDITY_DONE)
+
+        self.app.push_screen(ValidityDialog(self._protections), saved)
 
     def _done(self, message: str) -> None:
         self.app.notify(message, markup=False)

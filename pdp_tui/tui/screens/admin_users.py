@@ -50,6 +50,12 @@ NO = "no"
 STATUS = "{count} account · Invio: azioni sull'account selezionato"
 
 NEW_USER = "Nuovo utente"
+EDIT = "Modifica"
+EDIT_TITLE = "Modifica account"
+EDIT_INTRO = (
+    "Account «{username}». Un nuovo ruolo o negozio chiude le sue sessioni aperte: "
+    "alla prossima azione dovrà accedere di nuovo. Il negozio serve solo per gli addetti vendite."
+)
 DISABLE = "Disattiva"
 ENABLE = "Riattiva"
 RESET = "Reimposta password"
@@ -85,6 +91,7 @@ DISABLED_DONE = "Account {username} disattivato."
 ENABLED_DONE = "Account {username} riattivato."
 RESET_DONE = "Password di {username} reimpostata: al prossimo accesso dovrà cambiarla."
 UNLOCKED_DONE = "Account {username} sbloccato."
+EDITED_DONE = "Account {username} aggiornato."
 
 
 def account_state(account: Account) -> str:
@@ -93,7 +100,45 @@ def account_state(account: Account) -> str:
     return LOCKED if account.locked else ACTIVE
 
 
-class NewUserDialog(FormDialog):
+class RoleAndStore:
+    """The role and store fields of a user form: the store is asked of staff only, among
+    the open stores (and the account's own, even if closed)."""
+
+    def start_role_and_store(self, role: Role, store_code: str | None = None) -> None:
+        self._own_store = store_code
+        field = self.field("role")
+        field.set_choices([Choice(r, r.label) for r in Role], keep=role)
+        self.watch(field, "selected", self._role_changed)
+        self.call_service(
+            catalogue.list_stores,
+            self.app.actor,
+            open_only=True,
+            on_success=self._show_stores,
+            on_error=self._refused,
+            group="stores",
+        )
+
+    def _show_stores(self, stores: list[tuple[int, str, str]]) -> None:
+        codes = [code for _, code, _ in stores]
+        if self._own_store and self._own_store not in codes:
+            codes = sorted([*codes, self._own_store])
+        store = self.field("store")
+        store.set_choices(
+            [Choice(code, code) for code in codes], keep=store.value or self._own_store
+        )
+        self._role_changed()
+        if not codes:
+            self.message(NO_STORES)
+
+    def _role_changed(self) -> None:
+        staff = self.field("role").value is Role.STAFF
+        store = self.field("store")
+        store.disabled = not staff
+        if not staff:
+            store.selected = None
+
+
+class NewUserDialog(RoleAndStore, FormDialog):
     DIALOG_TITLE = NEW_USER
     FIELDS = (
         FormField("username", LABELS["username"], max_length=60, placeholder="es. mario.rossi"),
@@ -108,30 +153,8 @@ class NewUserDialog(FormDialog):
         super().__init__(NEW_USER_INTRO)
 
     def on_mount(self) -> None:
-        role = self.field("role")
-        role.set_choices([Choice(r, r.label) for r in Role], keep=Role.STAFF)
-        self.watch(role, "selected", self._role_changed)
+        self.start_role_and_store(Role.STAFF)
         self.field("username").focus()
-        self.call_service(
-            catalogue.list_stores,
-            self.app.actor,
-            on_success=self._show_stores,
-            on_error=self._refused,
-            group="stores",
-        )
-
-    def _show_stores(self, stores: list[tuple[int, str, str]]) -> None:
-        store = self.field("store")
-        store.set_choices([Choice(code, code) for _, code, _ in stores], keep=store.value)
-        if not stores:
-            self.message(NO_STORES)
-
-    def _role_changed(self) -> None:
-        staff = self.field("role").value is Role.STAFF
-        store = self.field("store")
-        store.disabled = not staff
-        if not staff:
-            store.selected = None
 
     def check(self, values: dict[str, Any]) -> dict[str, str]:
         if values["password"] != values["password2"]:
@@ -148,6 +171,37 @@ class NewUserDialog(FormDialog):
             store_code=values["store"],
             full_name=values["full_name"],
             must_change_password=True,
+        )
+
+
+class EditUserDialog(RoleAndStore, FormDialog):
+    """Role, store and name of an existing account; its result is the updated Account."""
+
+    DIALOG_TITLE = EDIT_TITLE
+    FIELDS = (
+        FormField("full_name", LABELS["full_name"], max_length=120),
+        FormField("role", LABELS["role"], kind="choice"),
+        FormField("store", LABELS["store"], kind="choice"),
+    )
+
+    def __init__(self, account: Account) -> None:
+        super().__init__(Text(EDIT_INTRO.format(username=account.username)))
+        self.account = account
+
+    def on_mount(self) -> None:
+        name = self.field("full_name")
+        name.value = self.account.full_name
+        self.start_role_and_store(self.account.role, self.account.store_code)
+        name.focus()
+
+    def save(self, values: dict[str, Any]) -> None:
+        self.submit(
+            accounts.update_user,
+            self.app.actor,
+            self.account.username,
+            role=values["role"] or "",
+            store_code=values["store"] or "",
+            full_name=values["full_name"],
         )
 
 
@@ -182,6 +236,7 @@ class UsersTable(DataTable):
 
     BINDINGS = [
         Binding("a,A", "new_user", NEW_USER, id="utenti-nuovo"),
+        Binding("m,M", "edit_user", EDIT, id="utenti-modifica"),
         Binding("d,D", "set_active(False)", DISABLE, id="utenti-disattiva"),
         Binding("d,D", "set_active(True)", ENABLE, id="utenti-riattiva"),
         Binding("p,P", "reset_password", RESET_SHORT, id="utenti-password"),
@@ -193,6 +248,9 @@ class UsersTable(DataTable):
 
     def action_new_user(self) -> None:
         self.screen.action_new_user()
+
+    def action_edit_user(self) -> None:
+        self.screen.action_edit_user()
 
     def action_set_active(self, active: bool) -> None:
         self.screen.action_set_active(active)
@@ -293,7 +351,7 @@ class UsersScreen(ServiceCalls, Screen[None]):
             return account is not None and account.active is not parameters[0]
         if action == "unlock":
             return account is not None and account.locked
-        if action == "reset_password":
+        if action in ("reset_password", "edit_user"):
             return account is not None or None
         return True
 
@@ -313,6 +371,17 @@ class UsersScreen(ServiceCalls, Screen[None]):
                 self._done(CREATED.format(username=account.username), account.username)
 
         self.app.push_screen(NewUserDialog(), created)
+
+    def action_edit_user(self) -> None:
+        account = self.selected
+        if account is None:
+            return
+
+        def edited(result: Account | None) -> None:
+            if result is not None:
+                self._done(EDITED_DONE.format(username=result.username), result.username)
+
+        self.app.push_screen(EditUserDialog(account), edited)
 
     def action_set_active(self, enable: bool) -> None:
         account = self.selected
@@ -371,6 +440,7 @@ class UsersScreen(ServiceCalls, Screen[None]):
         if account is None:
             return
         actions = [
+            Choice("edit_user", EDIT_TITLE),
             Choice("set_active", ENABLE if not account.active else DISABLE),
             Choice("reset_password", RESET),
             Choice("new_user", NEW_USER),
