@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from pdp_tui import cli, db, demo
+from pdp_tui import cli, config, db, demo
 from pdp_tui.domain import DEMO_ACCOUNTS, DEMO_STORES, SYSTEM, utcnow
 from pdp_tui.services import codes, search, text
 from pdp_tui.services.plans import add_months
@@ -369,6 +369,60 @@ def test_protection_list_and_set_validity(run):
         _assert_one_line_error(code, err, "Validità: un numero di mesi da 1 a 120.")
     code, _, err = run("protection", "set-validity", "kasko", "12")
     _assert_one_line_error(code, err, "Tipo di protezione kasko inesistente")
+
+
+def _register_plans(count: int) -> None:
+    from pdp_tui.models import User
+    from pdp_tui.services import auth, catalogue, plans
+
+    staff = auth.actor_for(User.get(User.username == "mario"))
+    covering = catalogue.list_coverings(staff)[0].id
+    for index in range(count):
+        plans.register_plan(
+            staff,
+            covering_id=covering,
+            contract_number=f"E-{index}",
+            first_name="=Mario" if index == 0 else "Anna",
+            last_name="Rossi",
+            protection="covering",
+        )
+
+
+def test_export_plans_to_stdout_and_to_a_file(run, tmp_path):
+    run("store", "add", "MI01", "Milano Centro")
+    run("user", "add", "mario", "--role", "staff", "--store", "MI01", "--password-stdin",
+        stdin=PASSWORD)  # fmt: skip
+    _register_plans(3)
+    today = dt.datetime.now(config.current().zone).date()  # the users' day (Europe/Rome)
+
+    code, out, err = run("export", "plans")
+    assert code == 0, err
+    assert out.startswith("\ufeffNumero contratto;Data di registrazione;Negozio;")
+    lines = out.removeprefix("\ufeff").split("\r\n")
+    assert lines[1].startswith("E-0;" + today.strftime("%d/%m/%Y") + ";MI01;Rossi;'=Mario;")
+    assert len([line for line in lines if line]) == 4
+    assert err.strip() == "Piani esportati: 3."
+
+    target = tmp_path / "piani.csv"
+    code, out, err = run("export", "plans", "-o", str(target), "--from", today.isoformat(),
+                         "--to", today.strftime("%d/%m/%Y"), "--store", "mi01")  # fmt: skip
+    assert (code, out) == (0, "")
+    assert err.strip() == f"Piani esportati: 3 in {target}."
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfNumero contratto;")
+    assert data.decode("utf-8-sig").count("\r\n") == 4
+    assert not list(tmp_path.glob("*.part"))
+
+    code, out, err = run("export", "plans", "--from", "01/01/2099")
+    assert code == 0 and out.count("\r\n") == 1  # the headers only
+
+    code, _, err = run("export", "plans", "--from", "31/02/2026")
+    assert code == 2
+    _assert_one_line_error(code, err, "--from: data non valida: '31/02/2026'")
+    code, _, err = run("export", "plans", "--store", "XX01")
+    _assert_one_line_error(code, err, "Negozio XX01 inesistente.")
+    code, _, err = run("export", "plans", "-o", str(tmp_path / "manca" / "x.csv"))
+    _assert_one_line_error(code, err, "errore di sistema")
 
 
 def test_ctrl_c_exits_130(run, monkeypatch):

@@ -33,6 +33,7 @@ NO_TERMINAL_FOR_PASSWORD = (
     "nessun terminale a cui chiedere la password: usa --password-stdin e scrivi la password "
     "sullo standard input."
 )
+BAD_DAY = "data non valida: {text!r} (gg/mm/aaaa oppure aaaa-mm-gg)"
 BAD_NUMBER = "numero non valido: {text!r}"
 NUMBER_OUT_OF_RANGE = "da 0 a {maximum} (non {text})"
 
@@ -97,6 +98,9 @@ ACCOUNT_STATE_ACTIVE = "attivo"
 PASSWORD_CHANGE_REQUIRED = "richiesto"
 PASSWORD_CHANGE_NOT_REQUIRED = "no"
 NONE = "-"
+
+PLANS_EXPORTED = "Piani esportati: {count}{where}."
+EXPORTED_TO = " in {path}"
 
 STORES_CREATED = "Negozi creati: {stores}"
 DEMO_ACCOUNTS = "Account demo (accesso diretto, senza cambio password):"
