@@ -19,6 +19,7 @@ from peewee import (
     ConnectionContext,
     Database,
     DatabaseProxy,
+    IntegrityError,
     InterfaceError,
     PostgresqlDatabase,
     SqliteDatabase,
@@ -123,10 +124,25 @@ def migration_status(db: Database | None = None) -> tuple[list[str], list[str]]:
 def migrate(db: Database | None = None) -> list[str]:
     """Apply pending migrations; safe to run from several processes at once."""
     db = db or database.obj
-    with db.connection_context(), db.atomic():
+    with db.connection_context():
         if is_postgres(db):
-            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK_KEY,))
-        return _runner(db).up()
+            with db.atomic():
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_LOCK_KEY,))
+                return _runner(db).up()
+        # SQLite changes a column by rebuilding its table (copy, drop, rename), and dropping
+        # a table that other rows reference (the user of a plan) fails while foreign keys
+        # are on. The pragma is a no-op inside a transaction, so it is set before one, and
+        # the keys are checked once at the end, as SQLite's ALTER TABLE notes advise.
+        db.execute_sql("PRAGMA foreign_keys = 0")
+        try:
+            with db.atomic():
+                applied = _runner(db).up()
+                broken = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise IntegrityError(f"foreign keys broken by the migrations: {broken[:5]}")
+            return applied
+        finally:
+            db.execute_sql("PRAGMA foreign_keys = 1")
 
 
 def schema_exists(db: Database | None = None) -> bool:

@@ -11,7 +11,7 @@ from peewee import DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from pdp_tui import db
 from pdp_tui.models import AuditEvent, Plan, PlanChange
-from pdp_tui.services import audit, search
+from pdp_tui.services import audit, plans, search
 
 # --- URLs ---------------------------------------------------------------------------------
 
@@ -104,6 +104,23 @@ def test_down_and_up_again(database):
     assert not db.schema_exists()
     assert db.migrate() == ALL_MIGRATIONS
     assert db.migration_status() == ([], [])
+
+
+def test_upgrading_a_database_that_holds_plans(database, seed, register):
+    """Migrations that rebuild a table others reference (SQLite's way of changing a column)
+    upgrade a database in use, and keep every row."""
+    plan = register(seed.staff_mi, "MI-1")
+    if not db.is_postgres():
+        database.execute_sql("PRAGMA foreign_keys = 0")
+    db._runner(database).down(target="0002_plan_store_contract_index")
+    if not db.is_postgres():
+        database.execute_sql("PRAGMA foreign_keys = 1")
+    assert "0003_user_session_epoch" in db.migration_status()[0]
+    assert "0003_user_session_epoch" in db.migrate()
+    assert db.migration_status() == ([], [])
+    assert plans.get_plan(seed.admin, plan.id).contract_number == "MI-1"
+    if not db.is_postgres():
+        assert database.execute_sql("PRAGMA foreign_keys").fetchone() == (1,)
 
 
 def test_concurrent_migrations_apply_once(db_url):
