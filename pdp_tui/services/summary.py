@@ -37,6 +37,7 @@ class StoreFigures:
 
 @dataclass(frozen=True)
 class Summary:
+    counted_at: dt.datetime  # when, in the users' time zone
     today: dt.date  # the users' day the figures are counted to
     stores: list[StoreFigures]
     per_day: list[tuple[dt.date, int]]  # the last CHART_DAYS days, oldest first, every store
@@ -54,8 +55,9 @@ def summary(actor: Actor, now: dt.datetime | None = None) -> Summary:
     """The figures of every store, counted up to ``now`` (naive UTC; default: now)."""
     require(actor, Permission.READ_SUMMARY)
     settings = config.current()
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    today = now.replace(tzinfo=dt.UTC).astimezone(settings.zone).date()
+    now = now or _now()
+    local_now = now.replace(tzinfo=dt.UTC).astimezone(settings.zone)
+    today = local_now.date()
     week_start = today - dt.timedelta(days=today.weekday())
     month_start = today.replace(day=1)
     first = min(today - dt.timedelta(days=CHART_DAYS - 1), week_start, month_start)
@@ -102,4 +104,8 @@ def summary(actor: Actor, now: dt.datetime | None = None) -> Summary:
         )
     totals = [sum(c[i] for c in counts.values()) for i in range(len(days))]
     chart = list(zip(days, totals, strict=True))[-CHART_DAYS:]
-    return Summary(today=today, stores=stores, per_day=chart)
+    return Summary(counted_at=local_now, today=today, stores=stores, per_day=chart)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

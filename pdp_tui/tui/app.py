@@ -40,12 +40,13 @@ SCREENS: dict[str, tuple[str, str]] = {
     "utenti": ("pdp_tui.tui.screens.admin_users", "UsersScreen"),
     "catalogo": ("pdp_tui.tui.screens.admin_catalogue", "CatalogueScreen"),
     "registro": ("pdp_tui.tui.screens.audit_log", "AuditLogScreen"),
+    "riepilogo": ("pdp_tui.tui.screens.summary", "SummaryScreen"),
 }
 # The modes each role may open; the first one is shown after login.
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
     Role.STAFF: ("nuovo", "elenco"),
-    Role.SUPPORT: ("verifica", "elenco", "registro"),
-    Role.ADMIN: ("utenti", "catalogo", "registro", "elenco"),
+    Role.SUPPORT: ("verifica", "elenco", "registro", "riepilogo"),
+    Role.ADMIN: ("utenti", "catalogo", "registro", "elenco", "riepilogo"),
 }
 # Key (F-key, Ctrl alternative), footer label and palette help of each mode.
 MODE_KEYS: dict[str, tuple[str, str, str]] = {
@@ -55,7 +56,15 @@ MODE_KEYS: dict[str, tuple[str, str, str]] = {
     "utenti": ("f6,ctrl+t", "Utenti", "Gestione degli account"),
     "catalogo": ("f7,ctrl+y", "Negozi", "Negozi e rivestimenti"),
     "registro": ("f8,ctrl+b", "Registro", "Registro attività"),
+    # F9 is the adhesion form's print, F10 the service requests; F11 is taken by many
+    # terminal emulators (full screen), F12 reaches the app in xterm, PuTTY and the console.
+    "riepilogo": ("f12,ctrl+f", "Riepilogo", "Piani per negozio e per giorno"),
 }
+
+
+def _f_key(keys: str) -> str:
+    """``"f12,ctrl+f"`` -> ``"F12"``: the F-key a mode is shown with."""
+    return keys.split(",")[0].upper()
 
 
 def _same_session(a: Actor, b: Actor) -> bool:
@@ -86,7 +95,7 @@ class PdpApp(App[None]):
     BINDINGS = [
         Binding("f1,ctrl+o", "help", "Aiuto", key_display="F1", id="aiuto"),
         *(
-            Binding(keys, f"open('{mode}')", label, key_display=keys[:2].upper(), id=mode)
+            Binding(keys, f"open('{mode}')", label, key_display=_f_key(keys), id=mode)
             for mode, (keys, label, _) in MODE_KEYS.items()
         ),
         # Shown in the footer of the login screen only; F1 and the palette list it everywhere.
@@ -343,7 +352,7 @@ class PdpApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for mode, (keys, label, help_text) in MODE_KEYS.items():
             if self._has_mode(mode):
-                yield SystemCommand(label, f"{help_text} ({keys[:2].upper()})", self._open(mode))
+                yield SystemCommand(label, f"{help_text} ({_f_key(keys)})", self._open(mode))
         if self.actor is not None:
             yield SystemCommand(
                 "Blocca sessione", "Nasconde lo schermo fino alla password", self.lock

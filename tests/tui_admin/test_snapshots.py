@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from pilot_helpers import login_as, shown_text, steady, type_text, wait_until
 
 from pdp_tui.domain import Role
@@ -161,3 +162,23 @@ def test_catalogue_with_a_closed_store(snap_compare, make_app, sqlite_seed):
         await footer_drawn(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_summary(snap_compare, make_app, sqlite_seed, register, monkeypatch, size):
+    from pdp_tui.services import summary
+
+    from .test_summary_screen import NOW, place_plans
+
+    place_plans(sqlite_seed, register)
+    monkeypatch.setattr(summary, "_now", lambda: NOW)
+
+    async def run_before(pilot) -> None:
+        await login(pilot, "assistenza", sqlite_seed.password)
+        await pilot.press("f12")
+        await wait_until(pilot, lambda: pilot.app.screen.query("DayBars"), "Riepilogo")
+        chart = pilot.app.screen.query_one("DayBars")
+        await wait_until(pilot, lambda: chart.days, "the figures")
+        await footer_drawn(pilot)
+
+    assert snap_compare(make_app(), terminal_size=size, run_before=run_before)
