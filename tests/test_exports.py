@@ -129,7 +129,7 @@ def test_only_administrators_export_and_each_export_is_audited(seed, register):
     exports.export_plans(seed.admin, day_from=dt.date(2026, 1, 1), store_code="mi01")
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).first()
     assert (event.kind, event.username, event.target) == (Kind.PLANS_EXPORTED, "admin", "MI01")
-    assert json.loads(event.detail) == {"from": "2026-01-01", "to": None, "store": "MI01"}
+    assert json.loads(event.detail) == {"from": "01/01/2026", "to": None, "store": "MI01"}
 
 
 def test_an_export_abandoned_half_way_leaves_the_database_usable(seed, register, monkeypatch):

@@ -80,7 +80,11 @@ def export_plans(
         audit.Kind.PLANS_EXPORTED,
         actor,
         target=store_code or "",
-        detail={"from": day_from, "to": day_to, "store": store_code},
+        detail={
+            "from": day_from.strftime(DATE_FORMAT) if day_from else None,
+            "to": day_to.strftime(DATE_FORMAT) if day_to else None,
+            "store": store_code,
+        },
     )
     query = _plans_query(day_from, day_to, store_id)
     rows = _server_side(query) if is_postgres() else _in_chunks(query)

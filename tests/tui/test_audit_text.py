@@ -6,6 +6,7 @@ each detail is rendered as the Registro attività shows it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -18,6 +19,7 @@ from pdp_tui.services import (
     auth,
     catalogue,
     corrections,
+    exports,
     forms,
     plans,
     printing,
@@ -68,6 +70,7 @@ def every_kind_recorded(seed, register) -> None:
     catalogue.set_store_open(SYSTEM, "TO01", False)
     catalogue.set_store_open(SYSTEM, "TO01", True)
     catalogue.set_validity(SYSTEM, "covering", 36)
+    exports.export_plans(seed.admin, day_from=dt.date(2026, 1, 1), store_code="MI01")
 
 
 def test_every_kind_has_an_italian_label():
@@ -105,6 +108,7 @@ def test_details_read_as_sentences(seed, register):
     assert "nome e cognome: Ugo → Ugo Neri" in sentences
     assert "nome: Torino → Torino Lingotto" in sentences
     assert "validità in mesi: 60 → 36" in sentences
+    assert "dal: 01/01/2026; al: —; negozio: MI01" in sentences
 
 
 def test_what_cannot_be_read_is_left_out():

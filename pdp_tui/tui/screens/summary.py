@@ -11,13 +11,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from pdp_tui.services import summary
 from pdp_tui.services.summary import Summary
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
+from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.day_bars import DayBars, number
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 
@@ -45,7 +46,7 @@ class SummaryScreen(ServiceCalls, Screen[None]):
     BINDINGS = [Binding("a", "refresh", REFRESH, id="riepilogo-aggiorna")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield AppHeader()
         yield Static(Text(TITLE.format(day="…"), style="bold"), id="summary-title")
         yield DataTable(id="summary-stores", cursor_type="row", zebra_stripes=True)
         yield Static("", id="summary-chart-title")
