@@ -4,6 +4,7 @@ Negozi e rivestimenti."""
 
 from __future__ import annotations
 
+from pilot_helpers import cell, login_as, move_to_row, shown_text, steady, type_text, wait_until
 from textual.widgets import DataTable
 
 from pdp_tui.domain import ProtectionType, Role
@@ -16,7 +17,7 @@ from pdp_tui.tui.screens.admin_catalogue import (
 from pdp_tui.tui.screens.admin_users import EditUserDialog, UsersScreen
 from pdp_tui.tui.widgets.form_dialog import ActionDialog, field_id
 
-from .conftest import cell, confirm, login, move_to_row, settle, shown_text, type_text, wait_until
+from .conftest import confirm
 
 
 def field_error(app, name: str) -> str:
@@ -24,19 +25,19 @@ def field_error(app, name: str) -> str:
 
 
 async def open_users(pilot, seed) -> DataTable:
-    await login(pilot, "admin", seed.password)
+    await login_as(pilot, "admin", seed.password)
     assert isinstance(pilot.app.screen, UsersScreen)
     table = pilot.app.screen.query_one("#users", DataTable)
-    await wait_until(pilot, lambda: table.row_count > 0, "the accounts")
+    await wait_until(pilot, lambda: table.row_count > 0, what="the accounts")
     return table
 
 
 async def open_catalogue(pilot, seed) -> DataTable:
-    await login(pilot, "admin", seed.password)
+    await login_as(pilot, "admin", seed.password)
     await pilot.press("f7")
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CatalogueScreen), "F7")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, CatalogueScreen), what="F7")
     stores = pilot.app.screen.query_one("#stores", DataTable)
-    await wait_until(pilot, lambda: stores.row_count == 2, "the stores")
+    await wait_until(pilot, lambda: stores.row_count == 2, what="the stores")
     return stores
 
 
@@ -46,9 +47,9 @@ async def test_edit_an_account_moves_staff_to_another_store(make_app, sqlite_see
         table = await open_users(pilot, sqlite_seed)
         await move_to_row(pilot, table, "vendite.mi")
         await pilot.press("m")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditUserDialog), "the dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditUserDialog), what="the dialog")
         dialog = app.screen
-        await wait_until(pilot, lambda: dialog.field("store").value == "MI01", "the stores")
+        await wait_until(pilot, lambda: dialog.field("store").value == "MI01", what="the stores")
         assert dialog.field("full_name").value == "Giulia Bianchi"
         assert dialog.field("role").value is Role.STAFF
         assert app.focused is dialog.field("full_name")
@@ -57,8 +58,10 @@ async def test_edit_an_account_moves_staff_to_another_store(make_app, sqlite_see
         await type_text(pilot, "Rossi")
         await pilot.press("enter", "enter")  # name, role (kept)
         await pilot.press("2", "enter")  # store: RM01, and save
-        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), "back on Utenti")
-        await wait_until(pilot, lambda: cell(table, "vendite.mi", 3) == "RM01", "the new store")
+        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), what="back on Utenti")
+        await wait_until(
+            pilot, lambda: cell(table, "vendite.mi", 3) == "RM01", what="the new store"
+        )
         assert cell(table, "vendite.mi", 1) == "Giulia Rossi"
     user = User.get(User.username == "vendite.mi")
     assert (user.full_name, Store.get_by_id(user.store_id).code) == ("Giulia Rossi", "RM01")
@@ -71,21 +74,21 @@ async def test_edit_from_the_actions_with_an_error_at_the_store(make_app, sqlite
         table = await open_users(pilot, sqlite_seed)
         await move_to_row(pilot, table, "assistenza")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, ActionDialog), "the actions")
+        await wait_until(pilot, lambda: isinstance(app.screen, ActionDialog), what="the actions")
         await pilot.press("enter")  # the first action: Modifica account
-        await wait_until(pilot, lambda: isinstance(app.screen, EditUserDialog), "the dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, EditUserDialog), what="the dialog")
         dialog = app.screen
-        await settle(pilot)
+        await steady(pilot)
         assert dialog.field("store").disabled  # support have no store
         await pilot.press("enter", "1")  # role: addetto vendite; no store chosen
-        await wait_until(pilot, lambda: not dialog.field("store").disabled, "the store asked")
+        await wait_until(pilot, lambda: not dialog.field("store").disabled, what="the store asked")
         await pilot.press("enter", "enter")
-        await wait_until(pilot, lambda: field_error(app, "store") != "", "the error")
+        await wait_until(pilot, lambda: field_error(app, "store") != "", what="the error")
         assert field_error(app, "store") == "Un addetto vendite deve appartenere a un negozio."
         assert app.focused is dialog.field("store")
         await pilot.press("1", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), "saved")
-        await wait_until(pilot, lambda: cell(table, "assistenza", 3) == "MI01", "the store")
+        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), what="saved")
+        await wait_until(pilot, lambda: cell(table, "assistenza", 3) == "MI01", what="the store")
     assert User.get(User.username == "assistenza").role == "staff"
 
 
@@ -95,13 +98,13 @@ async def test_an_admin_cannot_change_their_own_role(make_app, sqlite_seed):
         table = await open_users(pilot, sqlite_seed)
         await move_to_row(pilot, table, "admin")
         await pilot.press("m")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditUserDialog), "the dialog")
-        await settle(pilot)
+        await wait_until(pilot, lambda: isinstance(app.screen, EditUserDialog), what="the dialog")
+        await steady(pilot)
         await pilot.press("enter", "2", "enter")  # role: assistenza, and save
-        await wait_until(pilot, lambda: field_error(app, "role") != "", "the error")
+        await wait_until(pilot, lambda: field_error(app, "role") != "", what="the error")
         assert "tuo stesso account" in field_error(app, "role")
         await pilot.press("escape")
-        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), "cancelled")
+        await wait_until(pilot, lambda: isinstance(app.screen, UsersScreen), what="cancelled")
     assert User.get(User.username == "admin").role == "admin"
 
 
@@ -111,23 +114,25 @@ async def test_rename_close_and_reopen_a_store(make_app, sqlite_seed):
         stores = await open_catalogue(pilot, sqlite_seed)
         await move_to_row(pilot, stores, "RM01")
         await pilot.press("m")
-        await wait_until(pilot, lambda: isinstance(app.screen, RenameStoreDialog), "the dialog")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, RenameStoreDialog), what="the dialog"
+        )
         name = app.screen.field("name")
         assert name.value == "Roma Eur"
         await pilot.press(*["backspace"] * len("Roma Eur"), "enter")
-        await wait_until(pilot, lambda: field_error(app, "name") != "", "the error")
+        await wait_until(pilot, lambda: field_error(app, "name") != "", what="the error")
         assert field_error(app, "name") == "Nome del negozio: campo obbligatorio."
         await type_text(pilot, "Roma Termini")
         await pilot.press("enter")
-        await wait_until(pilot, lambda: cell(stores, "RM01", 1) == "Roma Termini", "renamed")
+        await wait_until(pilot, lambda: cell(stores, "RM01", 1) == "Roma Termini", what="renamed")
 
         await confirm(pilot, "c")  # close
-        await wait_until(pilot, lambda: cell(stores, "RM01", 2) == "chiuso", "closed")
+        await wait_until(pilot, lambda: cell(stores, "RM01", 2) == "chiuso", what="closed")
         assert not Store.get(Store.code == "RM01").active
         await confirm(pilot, "c", "escape")  # reopen asked, then cancelled
         assert cell(stores, "RM01", 2) == "chiuso"
         await confirm(pilot, "c")
-        await wait_until(pilot, lambda: cell(stores, "RM01", 2) == "aperto", "reopened")
+        await wait_until(pilot, lambda: cell(stores, "RM01", 2) == "aperto", what="reopened")
     assert Store.get(Store.code == "RM01").active
 
 
@@ -138,21 +143,21 @@ async def test_set_the_validity_of_the_protection_types(make_app, sqlite_seed):
         line = app.screen.query_one("#catalogue-validity")
         assert "solo rivestimento 60 mesi" in shown_text(line)
         await pilot.press("v")
-        await wait_until(pilot, lambda: isinstance(app.screen, ValidityDialog), "the dialog")
+        await wait_until(pilot, lambda: isinstance(app.screen, ValidityDialog), what="the dialog")
         dialog = app.screen
         first = dialog.field(ProtectionType.COVERING.value)
         assert (first.value, app.focused) == ("60", first)
         await pilot.press("backspace", "backspace")
         await type_text(pilot, "200")
         await pilot.press("enter", "enter")
-        await wait_until(pilot, lambda: field_error(app, "covering") != "", "the error")
+        await wait_until(pilot, lambda: field_error(app, "covering") != "", what="the error")
         assert field_error(app, "covering") == "Un numero di mesi da 1 a 120."
         await pilot.press(*["backspace"] * 3)
         await type_text(pilot, "36")
         await pilot.press("enter", "enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, CatalogueScreen), "saved")
+        await wait_until(pilot, lambda: isinstance(app.screen, CatalogueScreen), what="saved")
         await wait_until(
-            pilot, lambda: "solo rivestimento 36 mesi" in shown_text(line), "the new validity"
+            pilot, lambda: "solo rivestimento 36 mesi" in shown_text(line), what="the new validity"
         )
     months = {p.code: p.validity_months for p in Protection.select()}
     assert months == {"covering": 36, "covering_motion": 60}

@@ -17,7 +17,7 @@ SIZE = (80, 24)
 async def footer_drawn(pilot) -> None:
     """The footer repaints its keys after each change of bindings: wait for them."""
     await steady(pilot)
-    await wait_until(pilot, lambda: pilot.app.screen.query("KeyFooter"), "the footer")
+    await wait_until(pilot, lambda: pilot.app.screen.query("KeyFooter"), what="the footer")
     await pilot.pause(0.05)
 
 
@@ -69,7 +69,7 @@ def test_users_screen(snap_compare, make_app, sqlite_seed):
     async def run_before(pilot) -> None:
         await login_as(pilot, "admin", sqlite_seed.password)
         table = pilot.app.screen.query_one("#users")
-        await wait_until(pilot, lambda: table.row_count == 5, "the accounts")
+        await wait_until(pilot, lambda: table.row_count == 5, what="the accounts")
         await pilot.press("down", "down")
         await footer_drawn(pilot)
 
@@ -120,7 +120,9 @@ def test_audit_log_filtered_by_date(snap_compare, make_app, sqlite_seed):
         await pilot.press("enter")
         await steady(pilot)
         status = pilot.app.screen.query_one("#audit-status")
-        await wait_until(pilot, lambda: shown_text(status).startswith("Attività 1–9"), "events")
+        await wait_until(
+            pilot, lambda: shown_text(status).startswith("Attività 1–9"), what="events"
+        )
         await pilot.press("down", "down")  # a row with a detail
         await footer_drawn(pilot)
 
@@ -129,9 +131,9 @@ def test_audit_log_filtered_by_date(snap_compare, make_app, sqlite_seed):
 
 def test_edit_user_dialog(snap_compare, make_app, sqlite_seed):
     async def run_before(pilot) -> None:
-        await login(pilot, "admin", sqlite_seed.password)
+        await login_as(pilot, "admin", sqlite_seed.password)
         table = pilot.app.screen.query_one("#users")
-        await wait_until(pilot, lambda: table.row_count == 4, "the accounts")
+        await wait_until(pilot, lambda: table.row_count == 4, what="the accounts")
         await pilot.press("down", "down", "m")  # vendite.mi
         await wait_until(
             pilot,
@@ -139,9 +141,9 @@ def test_edit_user_dialog(snap_compare, make_app, sqlite_seed):
                 pilot.app.screen.query("#dlg-store")
                 and pilot.app.screen.query_one("#dlg-store").value == "MI01"
             ),
-            "the dialog with the account's store",
+            what="the dialog with the account's store",
         )
-        await settle(pilot)
+        await steady(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
 
@@ -153,11 +155,11 @@ def test_catalogue_with_a_closed_store(snap_compare, make_app, sqlite_seed):
     catalogue.set_validity(sqlite_seed.admin, "covering", 36)
 
     async def run_before(pilot) -> None:
-        await login(pilot, "admin", sqlite_seed.password)
+        await login_as(pilot, "admin", sqlite_seed.password)
         await pilot.press("f7")
-        await wait_until(pilot, lambda: pilot.app.screen.query("#stores"), "Negozi")
+        await wait_until(pilot, lambda: pilot.app.screen.query("#stores"), what="Negozi")
         stores = pilot.app.screen.query_one("#stores")
-        await wait_until(pilot, lambda: stores.row_count == 2, "the stores")
+        await wait_until(pilot, lambda: stores.row_count == 2, what="the stores")
         await pilot.press("down")
         await footer_drawn(pilot)
 
@@ -174,11 +176,11 @@ def test_summary(snap_compare, make_app, sqlite_seed, register, monkeypatch, siz
     monkeypatch.setattr(summary, "_now", lambda: NOW)
 
     async def run_before(pilot) -> None:
-        await login(pilot, "assistenza", sqlite_seed.password)
+        await login_as(pilot, "assistenza", sqlite_seed.password)
         await pilot.press("f12")
-        await wait_until(pilot, lambda: pilot.app.screen.query("DayBars"), "Riepilogo")
+        await wait_until(pilot, lambda: pilot.app.screen.query("DayBars"), what="Riepilogo")
         chart = pilot.app.screen.query_one("DayBars")
-        await wait_until(pilot, lambda: chart.days, "the figures")
+        await wait_until(pilot, lambda: chart.days, what="the figures")
         await footer_drawn(pilot)
 
     assert snap_compare(make_app(), terminal_size=size, run_before=run_before)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pilot_helpers import login_as, region_text, shown_text, steady, table_rows, wait_until
 from textual.widgets import DataTable
 
 from pdp_tui.models import Plan
 from pdp_tui.services import summary
 from pdp_tui.tui.screens.summary import SummaryScreen
 from pdp_tui.tui.widgets.day_bars import DayBars
-
-from .conftest import login, settle, shown_text, table_rows, wait_until
 
 # Wednesday 18 March 2026, 10:15 in Rome.
 NOW = dt.datetime(2026, 3, 18, 9, 15)
@@ -37,11 +36,13 @@ def fixed_clock(monkeypatch):
 
 
 async def open_summary(pilot, username: str, seed, key: str = "f12") -> SummaryScreen:
-    await login(pilot, username, seed.password)
+    await login_as(pilot, username, seed.password)
     await pilot.press(key)
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SummaryScreen), key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, SummaryScreen), what=key)
     screen = pilot.app.screen
-    await wait_until(pilot, lambda: screen.query_one(DayBars).days, "the figures and the chart")
+    await wait_until(
+        pilot, lambda: screen.query_one(DayBars).days, what="the figures and the chart"
+    )
     return screen
 
 
@@ -68,16 +69,14 @@ async def test_ctrl_f_for_admin_and_no_summary_for_staff(make_app, sqlite_seed, 
         await open_summary(pilot, "admin", sqlite_seed, key="ctrl+f")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await login(pilot, "vendite.mi", sqlite_seed.password)
+        await login_as(pilot, "vendite.mi", sqlite_seed.password)
         await pilot.press("f12", "ctrl+f")
-        await settle(pilot)
+        await steady(pilot)
         assert not isinstance(app.screen, SummaryScreen)
         assert "riepilogo" not in app._modes
 
 
 def chart_lines(app) -> list[str]:
-    from tests.pilot_helpers import region_text
-
     return region_text(app, app.screen.query_one(DayBars)).splitlines()
 
 
@@ -86,7 +85,7 @@ async def test_the_chart_reads_at_a_glance(make_app, sqlite_seed, register, fixe
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_summary(pilot, "admin", sqlite_seed)
-        await settle(pilot)
+        await steady(pilot)
         lines = chart_lines(app)
         top = max(count for _, count in screen.query_one(DayBars).days)
         assert lines[0].lstrip().startswith(f"{top}┤")
