@@ -58,12 +58,12 @@ MODE_KEYS: dict[str, tuple[str, str, str]] = {
     "registro": ("f8,ctrl+b", "Registro", "Registro attività"),
     # F9 is the adhesion form's print, F10 the service requests; F11 is taken by many
     # terminal emulators (full screen), F12 reaches the app in xterm, PuTTY and the console.
-    "riepilogo": ("f12,ctrl+f", "Riepilogo", "Piani per negozio e per giorno"),
+    "riepilogo": ("f12,ctrl+z", "Riepilogo", "Piani per negozio e per giorno"),
 }
 
 
 def _f_key(keys: str) -> str:
-    """``"f12,ctrl+f"`` -> ``"F12"``: the F-key a mode is shown with."""
+    """``"f12,ctrl+z"`` -> ``"F12"``: the F-key a mode is shown with."""
     return keys.split(",")[0].upper()
 
 

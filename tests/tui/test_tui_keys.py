@@ -266,3 +266,19 @@ async def test_no_first_start_hint_once_an_account_exists(sqlite_seed, make_app)
         await app.workers.wait_for_complete()  # the warm-up, which asks
         await pilot.pause()
         assert region_text(app, app.screen.query_one("#login-message")) == ""
+
+
+def test_every_screen_key_is_unique_and_no_text_editing_key():
+    """The F-keys and their Ctrl alternatives open one screen each, and none of them is a
+    key a text field uses for editing (Textual's Input bindings)."""
+    from textual.widgets import Input
+
+    from pdp_tui.tui.app import PdpApp
+    from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
+
+    bindings = [*PdpApp.BINDINGS, *PlanEntryScreen.BINDINGS]
+    keys = [key for b in bindings for key in b.key.split(",") if key.startswith(("f", "ctrl+"))]
+    assert len(keys) == len(set(keys)), sorted(keys)
+    editing = {key.strip() for b in Input.BINDINGS for key in b.key.split(",")}
+    editing |= {"ctrl+c", "ctrl+v", "ctrl+x"}
+    assert not (set(keys) & editing), set(keys) & editing

@@ -1,4 +1,4 @@
-"""Riepilogo (F12, Ctrl+F): support and administrators see the plans per store and per day."""
+"""Riepilogo (F12, Ctrl+Z): support and administrators see the plans per store and per day."""
 
 from __future__ import annotations
 
@@ -66,11 +66,11 @@ async def test_support_sees_each_store_and_the_days(make_app, sqlite_seed, regis
 async def test_ctrl_f_for_admin_and_no_summary_for_staff(make_app, sqlite_seed, fixed_clock):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_summary(pilot, "admin", sqlite_seed, key="ctrl+f")
+        await open_summary(pilot, "admin", sqlite_seed, key="ctrl+z")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await login_as(pilot, "vendite.mi", sqlite_seed.password)
-        await pilot.press("f12", "ctrl+f")
+        await pilot.press("f12", "ctrl+z")
         await steady(pilot)
         assert not isinstance(app.screen, SummaryScreen)
         assert "riepilogo" not in app._modes
