@@ -43,7 +43,7 @@ REFRESH = "Aggiorna"
 class SummaryScreen(ServiceCalls, Screen[None]):
     CSS_PATH = stylesheet("summary")
     AUTO_FOCUS = "#summary-stores"
-    BINDINGS = [Binding("a", "refresh", REFRESH, id="riepilogo-aggiorna")]
+    BINDINGS = [Binding("a,A", "refresh", REFRESH, id="riepilogo-aggiorna")]
 
     def compose(self) -> ComposeResult:
         yield AppHeader()
