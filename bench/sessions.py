@@ -289,6 +289,8 @@ class Till(threading.Thread):
                 self._search()
             except (TimeoutError, EOFError) as exc:
                 self.failures.append(f"round {round_ + 1}: {str(exc)[:80]}")
+                if os.environ.get("PDP_BENCH_DUMP"):
+                    Path(os.environ["PDP_BENCH_DUMP"]).write_text(proc.text()[-4000:])
                 if isinstance(exc, EOFError) or proc.proc.poll() is not None:
                     return
                 proc.press("f2")
@@ -306,9 +308,10 @@ class Till(threading.Thread):
             self._idle(0.3)
             proc.press("f2")  # F2 again: a new plan
             self._idle(0.3)
-        self._type("1")  # the covering: first choice
-        proc.press("enter")
-        self._idle(0.15)
+        else:  # the covering, first choice (kept for the next plans: focus on the number)
+            self._type("1")
+            proc.press("enter")
+            self._idle(0.15)
         number = f"{self.prefix}{self.index:03d}{round_:03d}"
         for text in (number, self.rng.choice(FIRST), self.rng.choice(LAST)):
             self._type(text)
@@ -410,7 +413,7 @@ def main() -> None:
     print(f"database {BENCH_DB}: {args.contracts:,} demo plans; load before: "
           f"{os.getloadavg()[0]:.1f}")  # fmt: skip
     url = bouncer.url(BENCH_DB)
-    prefix = "S" + time.strftime("%d%H%M")
+    prefix = f"S{int(time.time()) % 10**6:06d}"  # a new one each run: numbers are unique
     sampler = Sampler(BENCH_DB, args.sample_ms / 1000)
     sampler.start()
     bare: list[h.PtyProcess] = []
