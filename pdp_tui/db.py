@@ -13,7 +13,8 @@ connection to another process between transactions.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlparse
 
 from peewee import (
     ConnectionContext,
@@ -24,10 +25,11 @@ from peewee import (
     PostgresqlDatabase,
     SqliteDatabase,
 )
-from playhouse.db_url import parse as parse_url
-from playhouse.migrations import Runner
 
 from pdp_tui.db_serial import SerialPostgresqlDatabase
+
+if TYPE_CHECKING:
+    from playhouse.migrations import Runner
 
 database = DatabaseProxy()
 
@@ -38,6 +40,41 @@ _ADVISORY_LOCK_KEY = 0x5D9_7A1  # serialises concurrent migration runs on Postgr
 
 class DatabaseURLError(ValueError):
     """The database URL cannot be used."""
+
+
+def parse_url(url: str) -> dict:
+    """Connection arguments of ``url``, as ``playhouse.db_url.parse`` gives them.
+
+    Not imported from there: playhouse.db_url imports every database flavour that peewee
+    supports (postgres_ext, cockroachdb, mysql_ext...) to register their URL schemes, and
+    with them psycopg even for SQLite: memory in each app process (process_memory.py).
+    """
+    parsed = urlparse(url)
+    params: dict = {"database": parsed.path[1:]}
+    if parsed.username:
+        params["user"] = parsed.username
+    if parsed.password:
+        params["password"] = parsed.password
+    if parsed.hostname:
+        params["host"] = parsed.hostname
+    if parsed.port:
+        params["port"] = parsed.port
+    for key, value in parse_qsl(parsed.query, keep_blank_values=True):
+        params[key] = _query_value(value)
+    return params
+
+
+def _query_value(value: str):
+    lowered = value.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if value.isdigit():
+        return int(value)
+    if "." in value and all(part.isdigit() for part in value.split(".", 1)):
+        return float(value)
+    if lowered in ("null", "none"):
+        return None
+    return value
 
 
 def make_database(url: str) -> Database:
@@ -107,17 +144,31 @@ def session() -> ConnectionContext:
     return database.obj.connection_context()
 
 
+MIGRATIONS_TABLE = "schema_migration"  # playhouse.migrations.Runner's history table
+
+
 def _runner(db: Database) -> Runner:
-    return Runner(db, directory=str(MIGRATIONS_DIR))
+    # Imported when migrating only: playhouse.migrate imports every flavour's extension
+    # (cockroachdb, postgres_ext with psycopg): memory each app process would keep.
+    from playhouse.migrations import Runner
+
+    return Runner(db, directory=str(MIGRATIONS_DIR), table_name=MIGRATIONS_TABLE)
 
 
 def migration_status(db: Database | None = None) -> tuple[list[str], list[str]]:
-    """(pending migration names, applied names unknown to this version)."""
+    """(pending migration names, applied names unknown to this version).
+
+    What ``Runner.status()`` says, read without playhouse.migrations (see ``_runner``).
+    """
     db = db or database.obj
+    files = sorted(p.stem for p in MIGRATIONS_DIR.glob("[0-9]*.py"))
     with db.connection_context():
-        status = _runner(db).status()
-    pending = [m.name for m in status if m.applied is None]
-    unknown = [m.name for m in status if m.path is None]
+        applied: set[str] = set()
+        if db.table_exists(MIGRATIONS_TABLE):
+            cursor = db.execute_sql(f"SELECT name FROM {MIGRATIONS_TABLE}")
+            applied = {row[0] for row in cursor.fetchall()}
+    pending = [name for name in files if name not in applied]
+    unknown = sorted(applied - set(files))
     return pending, unknown
 
 

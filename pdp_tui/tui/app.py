@@ -130,6 +130,9 @@ class PdpApp(App[None]):
 
     def _warm_up(self) -> None:
         # Import the heavy modules and connect while the login screen is on show.
+        from pdp_tui.process_memory import import_peewee_for
+
+        import_peewee_for(self.settings.resolved_database_url)  # on SQLite, without psycopg
         from pdp_tui.services import accounts, auth, catalogue, gateway, plans, search  # noqa: F401
         from pdp_tui.services.errors import ServiceError
 

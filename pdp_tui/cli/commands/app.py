@@ -51,8 +51,10 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_app(settings: Settings, demo_accounts: tuple = ()) -> int:
+    from pdp_tui.process_memory import return_large_blocks
     from pdp_tui.tui.app import PdpApp
 
+    return_large_blocks()  # argon2's working memory is given back after each check
     _log_to_file()
     app = PdpApp(settings, demo_accounts=demo_accounts)
     app.run()
