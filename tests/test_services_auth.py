@@ -235,11 +235,24 @@ def test_production_hasher_is_argon2id_with_owasp_parameters():
     real = PRODUCTION_HASHER.__wrapped__()  # the undecorated factory, not the cached test one
     assert (real.type, real.time_cost, real.memory_cost, real.parallelism) == (
         Type.ID,
-        2,
-        19 * 1024,
+        5,
+        7 * 1024,
         1,
     )
-    assert real.hash("una password lunga").startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert real.hash("una password lunga").startswith("$argon2id$v=19$m=7168,t=5,p=1$")
+
+
+def test_hashes_of_the_earlier_parameters_still_verify_and_are_upgraded():
+    """19 MiB / 2 passes (OWASP's other profile, used until 2026-11-30) and the library's
+    64 MiB default: a password set then still logs in, and is hashed anew."""
+    real = PRODUCTION_HASHER.__wrapped__()
+    for old in (
+        PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1),
+        PasswordHasher(),
+    ):
+        stored = old.hash("una password lunga")
+        assert real.verify(stored, "una password lunga")
+        assert real.check_needs_rehash(stored)
 
 
 def test_every_refused_login_costs_the_same(seed, monkeypatch, statements):
