@@ -215,6 +215,15 @@ class Sampler(threading.Thread):
 # --- memory ---------------------------------------------------------------------------------
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def memory_kib(pid: int) -> dict[str, int]:
     """Pss and Rss (smaps_rollup) and VmHWM (status) of a process, in KiB."""
     rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
@@ -245,6 +254,8 @@ class Till(threading.Thread):
         self.keys: list[float] = []
         self.login_time = 0.0
         self.memory_after_login: dict[str, int] = {}
+        self.cpu_at_login = 0.0  # CPU seconds the process had used when logged in
+        self.cpu_at_end = 0.0
 
     def start_process(self) -> None:
         env = h.child_env(PDP_DATABASE_URL=self.url, PDP_CONFIG=str(h.CACHE / "no-config.toml"))
@@ -278,6 +289,7 @@ class Till(threading.Thread):
             self.logged_in = True
             proc.drain(0.3, limit=3)
             self.memory_after_login = memory_kib(proc.pid)
+            self.cpu_at_login = cpu_seconds(proc.pid)
         except (TimeoutError, EOFError) as exc:
             self.failures.append(f"log-in: {str(exc)[-300:]}")
             return
@@ -297,7 +309,11 @@ class Till(threading.Thread):
                 self._idle(2.0)
             round_ += 1
             self._trim()
+            if time.perf_counter() >= self.deadline:
+                break
             self._idle(max(0.5, self.args.every - (time.perf_counter() - began)))
+        if proc.proc.poll() is None:
+            self.cpu_at_end = cpu_seconds(proc.pid)
 
     def _register(self, round_: int) -> None:
         proc = self.proc
@@ -466,6 +482,15 @@ def main() -> None:
         print(f"keystroke -> list on screen: {h.fmt(keys)}")
     if logins:
         print(f"log-in (Enter -> form):      {h.fmt(logins)}")
+    starting = [t.cpu_at_login for t in tills if t.logged_in]
+    working = [t.cpu_at_end - t.cpu_at_login for t in tills if t.cpu_at_end]
+    keys_sent = sum(len(t.keys) for t in tills)
+    if starting and working and registered:
+        print(f"CPU of the app processes: start-up + log-in {statistics.median(starting):.2f} s "
+              f"each (median); at work {sum(working):.1f} s in all = "
+              f"{sum(working) / registered * 1000:.0f} ms per cycle (one plan by keys and "
+              f"one search of {keys_sent / registered:.1f} keys); "
+              f"{len(starting)} tills need {sum(working) / (args.minutes * 60):.2f} cores")  # fmt: skip
     print("memory (smaps_rollup; peak = VmHWM):")
     bare_pss, bare_rss, bare_hwm = mem_line(f"bare Textual app x{len(bare_memory)}", bare_memory)
     after_login = [t.memory_after_login for t in tills if t.memory_after_login]
