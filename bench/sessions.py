@@ -237,14 +237,16 @@ def memory_kib(pid: int) -> dict[str, int]:
 
 
 class Till(threading.Thread):
-    def __init__(self, index: int, url: str, args, prefix: str, deadline: float) -> None:
+    def __init__(self, index: int, url: str, args, prefix: str, go: threading.Event) -> None:
         super().__init__(daemon=True)
         self.index = index
         self.username = f"cassa{index:03d}"
         self.url = url
         self.args = args
         self.prefix = prefix
-        self.deadline = deadline
+        self.go = go  # set when every till has logged in: then the work starts
+        self.deadline = 0.0
+        self.ready = threading.Event()  # logged in, or failed to
         self.rng = random.Random(index)
         self.proc: h.PtyProcess | None = None
         self.logged_in = False
@@ -293,6 +295,11 @@ class Till(threading.Thread):
         except (TimeoutError, EOFError) as exc:
             self.failures.append(f"log-in: {str(exc)[-300:]}")
             return
+        finally:
+            self.ready.set()
+        while not self.go.is_set():
+            self._idle(0.5)
+        self._idle(self.rng.uniform(0, self.args.every))  # not all at the same moment
         round_ = 0
         while time.perf_counter() < self.deadline:
             began = time.perf_counter()
@@ -438,14 +445,19 @@ def main() -> None:
     try:
         bare = start_bare(args.bare)
         threading.Thread(target=keep_reading, args=(bare, stop_bare), daemon=True).start()
-        launch = time.perf_counter()
-        deadline = launch + args.sessions * args.stagger + args.minutes * 60
+        go = threading.Event()
         for i in range(1, args.sessions + 1):
-            till = Till(i, url, args, prefix, deadline)
+            till = Till(i, url, args, prefix, go)
             till.start_process()
             till.start()
             tills.append(till)
             time.sleep(args.stagger)
+        for till in tills:
+            till.ready.wait()
+        deadline = time.perf_counter() + args.minutes * 60
+        for till in tills:
+            till.deadline = deadline
+        go.set()
         loads = []
         while any(t.is_alive() for t in tills):
             loads.append(os.getloadavg()[0])

@@ -133,3 +133,53 @@ def test_making_a_form_loads_them():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['PIL', 'fontTools', 'fpdf', 'segno']"
+
+
+def test_an_app_on_sqlite_does_not_load_the_postgresql_driver_or_the_migration_runner():
+    """What the app's warm-up imports on SQLite: no psycopg (peewee would import it, about
+    7 MiB a process) and no playhouse.migrations (it imports every database flavour's
+    extension); the migration runner comes only when there is something to migrate."""
+    code = (
+        "import sys, tempfile\n"
+        "from pdp_tui.process_memory import import_peewee_for\n"
+        "url = 'sqlite:///' + tempfile.mkdtemp() + '/x.sqlite3'\n"
+        "import_peewee_for(url)\n"
+        "import pdp_tui.tui.app\n"
+        "from pdp_tui.services import accounts, auth, catalogue, gateway, plans, search\n"
+        "from pdp_tui import db\n"
+        "database = db.open_database(url)\n"
+        "db.migration_status(database)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'psycopg', 'psycopg2'}),\n"
+        "      sorted(m for m in sys.modules if m.startswith('playhouse')))\n"
+        "db.migrate(database)\n"
+        "print('playhouse.migrations' in sys.modules, db.migration_status(database)[0])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["[] []", "True []"]
+
+
+def test_psycopg_stays_importable_after_an_sqlite_app_imported_peewee():
+    code = (
+        "from pdp_tui.process_memory import import_peewee_for\n"
+        "import_peewee_for('sqlite:///x.sqlite3')\n"
+        "import peewee, psycopg\n"
+        "print(peewee.psycopg is None, psycopg.__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "psycopg"]
+
+
+def test_the_app_fixes_the_malloc_threshold():
+    """argon2's working memory is given back after each check (process_memory.py)."""
+    import platform
+
+    from pdp_tui import process_memory
+
+    expected = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert process_memory.return_large_blocks() is expected
