@@ -33,7 +33,11 @@ It prints:
   included); against ``--bare`` bare Textual apps (bench/bare_app.py) running beside them,
   measured the same way in the same run;
 - the most server connections in use: ``pg_stat_activity`` of the database sampled every
-  ``--sample-ms`` (all of them PgBouncer's), with the most running a statement at once.
+  ``--sample-ms`` (all of them PgBouncer's), with the most running a statement at once;
+- the CPU the app processes used at work, per cycle (a plan and a search), and the cores
+  that makes for N tills: where the time goes when the machine is the limit.
+
+``PDP_BENCH_DUMP=FILE`` writes the screen of a session whose step failed to FILE.
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ def prepare_database(contracts: int, sessions: int) -> str:
         stores = [r[0] for r in conn.execute("SELECT id FROM store WHERE active ORDER BY id")]
         for n in range(1, sessions + 1):
             conn.execute(
-                "INSERT INTO \"user\" (username, full_name, role, store_id, password_hash,"
+                'INSERT INTO "user" (username, full_name, role, store_id, password_hash,'
                 " must_change_password, active, failed_logins, created_at, session_epoch)"
                 " VALUES (%s, %s, 'staff', %s, %s, false, true, 0, now(), 0)"
                 " ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash,"
@@ -120,31 +124,33 @@ class PgBouncer:
         self.port = _free_port()
         self.run = Path(tempfile.mkdtemp(prefix="pdp-sessions-pgbouncer."))
         (self.run / "pgbouncer.ini").write_text(
-            "\n".join([
-                "[databases]",
-                "* = host=127.0.0.1 port=5432",
-                "[pgbouncer]",
-                "listen_addr = 127.0.0.1",
-                f"listen_port = {self.port}",
-                "unix_socket_dir =",
-                "pool_mode = transaction",
-                # deploy/pgbouncer/pgbouncer.ini's budget
-                "default_pool_size = 20",
-                "reserve_pool_size = 5",
-                "reserve_pool_timeout = 3",
-                "max_db_connections = 30",
-                "max_client_conn = 1000",
-                "query_wait_timeout = 15",
-                "server_idle_timeout = 600",
-                "auth_type = trust",
-                f"auth_file = {self.run}/userlist.txt",
-                "auth_user = postgres",
-                "server_login_retry = 1",
-                f"logfile = {self.run}/pgbouncer.log",
-                f"pidfile = {self.run}/pgbouncer.pid",
-                "",
-            ])
-        )  # fmt: skip
+            "\n".join(
+                [
+                    "[databases]",
+                    "* = host=127.0.0.1 port=5432",
+                    "[pgbouncer]",
+                    "listen_addr = 127.0.0.1",
+                    f"listen_port = {self.port}",
+                    "unix_socket_dir =",
+                    "pool_mode = transaction",
+                    # deploy/pgbouncer/pgbouncer.ini's budget
+                    "default_pool_size = 20",
+                    "reserve_pool_size = 5",
+                    "reserve_pool_timeout = 3",
+                    "max_db_connections = 30",
+                    "max_client_conn = 1000",
+                    "query_wait_timeout = 15",
+                    "server_idle_timeout = 600",
+                    "auth_type = trust",
+                    f"auth_file = {self.run}/userlist.txt",
+                    "auth_user = postgres",
+                    "server_login_retry = 1",
+                    f"logfile = {self.run}/pgbouncer.log",
+                    f"pidfile = {self.run}/pgbouncer.pid",
+                    "",
+                ]
+            )
+        )
         (self.run / "userlist.txt").write_text('"postgres" ""\n')
         as_user: list[str] = []
         if os.getuid() == 0:  # PgBouncer refuses to run as root
@@ -431,10 +437,13 @@ def main() -> None:
     with psycopg.connect(h.POSTGRES_ADMIN_URL) as conn:
         max_conn = conn.execute("SHOW max_connections").fetchone()[0]
         pg_version = conn.execute("SHOW server_version").fetchone()[0]
-    print(f"PostgreSQL {pg_version}, max_connections = {max_conn}; {bouncer.version()}, "
-          f"transaction mode, port {bouncer.port}, pool 20 (+5 reserve, at most 30)")  # fmt: skip
-    print(f"database {BENCH_DB}: {args.contracts:,} demo plans; load before: "
-          f"{os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(
+        f"PostgreSQL {pg_version}, max_connections = {max_conn}; {bouncer.version()}, "
+        f"transaction mode, port {bouncer.port}, pool 20 (+5 reserve, at most 30)"
+    )
+    print(
+        f"database {BENCH_DB}: {args.contracts:,} demo plans; load before: {os.getloadavg()[0]:.1f}"
+    )
     url = bouncer.url(BENCH_DB)
     prefix = f"S{int(time.time()) % 10**6:06d}"  # a new one each run: numbers are unique
     sampler = Sampler(BENCH_DB, args.sample_ms / 1000)
@@ -477,12 +486,18 @@ def main() -> None:
     registered = sum(t.registered for t in tills)
     failures = [f"{t.username} {f}" for t in tills for f in t.failures]
     print()
-    print(f"sessions: {args.sessions} started, {sum(t.logged_in for t in tills)} logged in; "
-          f"{args.minutes:g} min of work each; a plan every {args.every:g} s per till")  # fmt: skip
-    print(f"load average during the run: median {statistics.median(loads):.1f}, "
-          f"max {max(loads):.1f} (2 cores)")  # fmt: skip
-    print(f"plans registered (code on screen): {registered}; failed: {len(failures)}; "
-          f"in the database afterwards: {in_db}")  # fmt: skip
+    print(
+        f"sessions: {args.sessions} started, {sum(t.logged_in for t in tills)} logged in; "
+        f"{args.minutes:g} min of work each; a plan every {args.every:g} s per till"
+    )
+    print(
+        f"load average during the run: median {statistics.median(loads):.1f}, "
+        f"max {max(loads):.1f} (2 cores)"
+    )
+    print(
+        f"plans registered (code on screen): {registered}; failed: {len(failures)}; "
+        f"in the database afterwards: {in_db}"
+    )
     for failure in failures[:10]:
         print(f"  {failure[:300]!r}")
     genera = [g for t in tills for g in t.genera]
@@ -498,11 +513,13 @@ def main() -> None:
     working = [t.cpu_at_end - t.cpu_at_login for t in tills if t.cpu_at_end]
     keys_sent = sum(len(t.keys) for t in tills)
     if starting and working and registered:
-        print(f"CPU of the app processes: start-up + log-in {statistics.median(starting):.2f} s "
-              f"each (median); at work {sum(working):.1f} s in all = "
-              f"{sum(working) / registered * 1000:.0f} ms per cycle (one plan by keys and "
-              f"one search of {keys_sent / registered:.1f} keys); "
-              f"{len(starting)} tills need {sum(working) / (args.minutes * 60):.2f} cores")  # fmt: skip
+        print(
+            f"CPU of the app processes: start-up + log-in {statistics.median(starting):.2f} s "
+            f"each (median); at work {sum(working):.1f} s in all = "
+            f"{sum(working) / registered * 1000:.0f} ms per cycle (one plan by keys and "
+            f"one search of {keys_sent / registered:.1f} keys); "
+            f"{len(starting)} tills need {sum(working) / (args.minutes * 60):.2f} cores"
+        )
     print("memory (smaps_rollup; peak = VmHWM):")
     bare_pss, bare_rss, bare_hwm = mem_line(f"bare Textual app x{len(bare_memory)}", bare_memory)
     after_login = [t.memory_after_login for t in tills if t.memory_after_login]
@@ -510,12 +527,17 @@ def main() -> None:
         mem_line("pdp-tui just logged in", after_login)
     if end_memory:
         pss, rss, hwm = mem_line("pdp-tui at the end (working)", end_memory)
-        print(f"  ratio to the bare app: PSS {pss / bare_pss:.2f}x (target <= 1.5x), "
-              f"RSS {rss / bare_rss:.2f}x, peak {hwm / bare_hwm:.2f}x (target <= 2x)")  # fmt: skip
+        print(
+            f"  ratio to the bare app: PSS {pss / bare_pss:.2f}x (target <= 1.5x), "
+            f"RSS {rss / bare_rss:.2f}x, peak {hwm / bare_hwm:.2f}x (target <= 2x)"
+        )
     total = statistics.median(sampler.server_total) if sampler.server_total else 0
-    print(f"server connections to {BENCH_DB}: most open {sampler.most_open}, most busy at once "
-          f"{sampler.most_busy} ({sampler.samples} samples every {args.sample_ms:g} ms; all "
-          f"client backends on the server, median {total:g})", flush=True)  # fmt: skip
+    print(
+        f"server connections to {BENCH_DB}: most open {sampler.most_open}, most busy at once "
+        f"{sampler.most_busy} ({sampler.samples} samples every {args.sample_ms:g} ms; all "
+        f"client backends on the server, median {total:g})",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

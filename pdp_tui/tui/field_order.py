@@ -41,7 +41,6 @@ class EnterMovesOn:
             self.enter_on_last()
 
 
-
 def _resolve(future: asyncio.Future) -> None:
     """Mark ``future`` done. A Python function, not ``future.set_result``: Textual counts a
     callback's parameters with ``inspect.signature``, which for a builtin method parses its
@@ -50,6 +49,7 @@ def _resolve(future: asyncio.Future) -> None:
     spent per keystroke (bench/sessions.py)."""
     if not future.done():
         future.set_result(None)
+
 
 async def _handled_so_far(widgets: list[Widget]) -> None:
     """Return once each widget has handled the events already sent to it."""

@@ -39,7 +39,6 @@ def _pending(node: MessagePump) -> bool:
     return not node._message_queue.empty()  # noqa: SLF001 - no public queue size
 
 
-
 def _resolve(future: asyncio.Future) -> None:
     """Mark ``future`` done. A Python function, not ``future.set_result``: Textual counts a
     callback's parameters with ``inspect.signature``, which for a builtin method parses its
@@ -48,6 +47,7 @@ def _resolve(future: asyncio.Future) -> None:
     spent per keystroke (bench/sessions.py)."""
     if not future.done():
         future.set_result(None)
+
 
 async def _handled_so_far(nodes: list[MessagePump]) -> None:
     loop = asyncio.get_running_loop()
