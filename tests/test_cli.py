@@ -57,7 +57,10 @@ def cli_env(tmp_path) -> dict[str, str]:
 @pytest.fixture
 def cli_db_url(db_url) -> Iterator[str]:
     """An empty database (not migrated), from conftest's ``db_url`` (SQLite and PostgreSQL);
-    the connections the in-process CLI opened are given back afterwards."""
+    the connections the in-process CLI opened are given back afterwards. The SQLite file
+    exists (empty): commands other than migrate and demo never make a new one."""
+    if db_url.startswith("sqlite:///"):
+        Path(db_url.removeprefix("sqlite:///")).touch()
     yield db_url
     _release_connections()
 
@@ -440,7 +443,7 @@ def test_ctrl_c_exits_130(run, monkeypatch):
 def test_bad_setting_is_one_line(run, monkeypatch):
     monkeypatch.setenv("PDP_IDLE_LOCK_MINUTES", "presto")
     code, _, err = run("store", "list")
-    _assert_one_line_error(code, err, "impostazioni non valide")
+    _assert_one_line_error(code, err, "impostazione idle_lock_minutes (PDP_IDLE_LOCK_MINUTES)")
 
 
 # --- what an operator sees: real subprocesses ---------------------------------------

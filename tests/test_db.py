@@ -21,11 +21,15 @@ ALL_MIGRATIONS = sorted(path.stem for path in db.MIGRATIONS_DIR.glob("0*.py"))
 @pytest.mark.parametrize(
     "url, message",
     [
-        ("sqlite:///:memory:", "file path"),
-        ("sqlite://", "file path"),
-        ("mysql://root@localhost/pdp", "unsupported"),
-        ("pdp.sqlite3", "unsupported"),
-        ("postgresql://postgres@127.0.0.1:5432", "database name"),
+        ("sqlite:///:memory:", "SQLite richiede il percorso di un file"),
+        ("sqlite://", "SQLite richiede il percorso di un file"),
+        ("mysql://root@localhost/pdp", r"non valido \(mysql\)"),
+        ("pdp.sqlite3", r"non valido \(pdp.sqlite3\)"),
+        ("postgresql://postgres@127.0.0.1:5432", "manca il nome del database"),
+        ("postgresql://postgres@127.0.0.1:notaport/x", "la porta 'notaport' non è un numero"),
+        ("postgresql://postgres@127.0.0.1:0/x", "la porta '0' non è un numero"),
+        ("postgresql://postgres@[::1/x", "IPv6 va tra parentesi quadre"),
+        ("postgresql://postgres@[zz::1]:5432/x", "IPv6 va tra parentesi quadre"),
     ],
 )
 def test_unusable_urls(url, message):

@@ -64,12 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def describe_error(exc: BaseException) -> str | None:
     """One Italian line for an error the operator can act on; None for a bug."""
     if isinstance(exc, config.ConfigError):
-        return messages.BAD_SETTINGS.format(error=exc)
-    if type(exc).__name__ == "TOMLDecodeError":
-        return messages.UNREADABLE_CONFIG.format(path=config.config_file_path(), error=exc)
+        return str(exc)  # one Italian line naming the file or variable and the setting
     db_module = sys.modules.get("pdp_tui.db")
-    if db_module is not None and isinstance(exc, db_module.DatabaseURLError):
-        return messages.BAD_DATABASE_URL.format(error=exc)
+    if db_module is not None:
+        if isinstance(exc, db_module.DatabaseURLError):
+            return str(exc)  # one Italian line naming the URL or the file
+        if db_module.is_disk_full(exc):
+            return messages.DISK_FULL.format(error=_first_line(exc))
     errors = sys.modules.get("pdp_tui.services.errors")
     if errors is not None:
         if isinstance(exc, errors.ValidationError):
@@ -84,7 +85,7 @@ def describe_error(exc: BaseException) -> str | None:
         return messages.STDIN_ENDED
     if isinstance(exc, OSError):
         where = f" ({exc.filename})" if exc.filename else ""
-        return messages.SYSTEM_ERROR.format(error=exc.strerror or exc, where=where)
+        return messages.SYSTEM_ERROR.format(error=config.os_error_text(exc), where=where)
     return None
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 USAGE_HINT = "{message} (vedi {prog} --help)"
 INTERRUPTED = "interrotto."
 DEMO_FLAG_WITH_COMMAND = "--demo vale solo per aprire l'applicazione, non con un comando."
-BAD_SETTINGS = "impostazioni non valide: {error}"
-UNREADABLE_CONFIG = "file di configurazione illeggibile ({path}): {error}"
-BAD_DATABASE_URL = "indirizzo del database non valido: {error}"
+# Settings and database URLs: config.MESSAGES and db.MESSAGES (the app shows them too).
 DATABASE_UNREACHABLE = "database non raggiungibile o non utilizzabile: {error}"
 DATABASE_ERROR = "errore del database: {error}"
+DISK_FULL = (
+    "disco del database pieno: l'operazione non è stata salvata, i dati già salvati sono "
+    "intatti. Libera spazio sul server del database e riprova ({error})."
+)
 STDIN_ENDED = "standard input terminato prima del previsto."
 SYSTEM_ERROR = "errore di sistema: {error}{where}"
 SCHEMA_TOO_NEW = (

@@ -25,15 +25,24 @@ def settings_for(args: argparse.Namespace, database_url: str | None = None) -> S
     return config.use(settings)
 
 
+def may_create(settings: Settings) -> bool:
+    """A command other than ``migrate`` and ``demo`` makes a new SQLite file only at the
+    default path: a mistyped URL must not leave an empty database behind."""
+    return not settings.database_url
+
+
 @contextmanager
-def database_session(settings: Settings, *, migrate: bool | None = None) -> Iterator[None]:
+def database_session(
+    settings: Settings, *, migrate: bool | None = None, create: bool | None = None
+) -> Iterator[None]:
     """Open the database, bring the schema up to date (or check it), one session.
 
-    ``migrate`` None follows the ``auto_migrate`` setting.
+    ``migrate`` None follows the ``auto_migrate`` setting; ``create`` None: ``may_create``.
     """
     from pdp_tui import db
 
-    database = db.open_database(settings.resolved_database_url)
+    create = may_create(settings) if create is None else create
+    database = db.open_database(settings.resolved_database_url, create=create)
     try:
         pending, unknown = db.migration_status(database)
         if unknown:

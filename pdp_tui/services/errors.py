@@ -54,3 +54,13 @@ class AuthenticationFailed(ServiceError):
 class DatabaseUnavailable(ServiceError):
     def __init__(self, message: str = "Database non raggiungibile. Riprova tra poco."):
         super().__init__(message)
+
+
+class DiskFull(DatabaseUnavailable):
+    """The database refused a write for lack of disk space; the write was rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Disco del database pieno: l'operazione non è stata salvata, i dati già salvati "
+            "sono intatti. Avvisa l'assistenza perché liberi spazio, poi riprova."
+        )

@@ -13,8 +13,8 @@ from typing import TypeVar
 
 from peewee import DatabaseError, InterfaceError, OperationalError
 
-from pdp_tui.db import release, session
-from pdp_tui.services.errors import DatabaseUnavailable
+from pdp_tui.db import is_disk_full, release, session
+from pdp_tui.services.errors import DatabaseUnavailable, DiskFull
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -24,17 +24,34 @@ def call(fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     try:
         with session():
             return fn(*args, **kwargs)
-    except (OperationalError, InterfaceError) as exc:
-        log.warning("database unavailable in %s: %s", getattr(fn, "__name__", fn), exc)
+    except (DatabaseError, OSError) as exc:
+        translated = _translated(exc, getattr(fn, "__name__", fn))
+        if translated is exc:
+            raise
+        raise translated from exc
+
+
+def _translated(exc: Exception, where: object) -> Exception:
+    """The Italian error for a driver error (the connection dropped where it must not be
+    used again); anything else as it was."""
+    if is_disk_full(exc):
+        # The transaction was rolled back: nothing of this call is saved, nothing before it
+        # is lost. Said as what it is, so that someone frees space instead of waiting.
+        log.error("database disk full in %s: %s", where, exc)
+        _discard_connection()
+        return DiskFull()
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        log.warning("database unavailable in %s: %s", where, exc)
         # A broken connection must not be used again (nor kept for the next call).
         _discard_connection()
-        raise DatabaseUnavailable() from exc
-    except DatabaseError as exc:
-        log.exception("database error in %s", getattr(fn, "__name__", fn))
+        return DatabaseUnavailable()
+    if isinstance(exc, DatabaseError):
+        log.error("database error in %s", where, exc_info=exc)
         _discard_connection()
-        raise DatabaseUnavailable(
+        return DatabaseUnavailable(
             "Errore del database. Riprova; se persiste, avvisa l'assistenza."
-        ) from exc
+        )
+    return exc
 
 
 def _discard_connection() -> None:
@@ -44,12 +61,13 @@ def _discard_connection() -> None:
         log.debug("closing a broken connection failed", exc_info=True)
 
 
-def prepare(url: str, *, auto_migrate: bool) -> None:
-    """Open the database at ``url`` and bring its schema up to date (where allowed)."""
+def prepare(url: str, *, auto_migrate: bool, create: bool = True) -> None:
+    """Open the database at ``url`` and bring its schema up to date (where allowed).
+    ``create`` False refuses an SQLite file that does not exist (see ``db.make_database``)."""
     from pdp_tui import db
 
     try:
-        database_obj = db.open_database(url)
+        database_obj = db.open_database(url, create=create)
         pending, unknown = db.migration_status(database_obj)
         if unknown:
             raise DatabaseUnavailable(
@@ -60,8 +78,10 @@ def prepare(url: str, *, auto_migrate: bool) -> None:
                 raise DatabaseUnavailable("Il database va aggiornato: esegui «pdp-tui migrate».")
             db.migrate(database_obj)
     except db.DatabaseURLError as exc:
-        raise DatabaseUnavailable(f"Indirizzo del database non valido: {exc}") from exc
-    except (OperationalError, InterfaceError) as exc:
-        log.warning("cannot open the database: %s", exc)
-        _discard_connection()
-        raise DatabaseUnavailable() from exc
+        message = str(exc)
+        raise DatabaseUnavailable(message[:1].upper() + message[1:]) from exc
+    except (DatabaseError, OSError) as exc:
+        translated = _translated(exc, "prepare")
+        if translated is exc:
+            raise
+        raise translated from exc

@@ -124,7 +124,10 @@ class PdpApp(App[None]):
             from pdp_tui.services import gateway
 
             gateway.prepare(
-                self.settings.resolved_database_url, auto_migrate=self.settings.auto_migrate
+                self.settings.resolved_database_url,
+                auto_migrate=self.settings.auto_migrate,
+                # A new SQLite file only at the default path, never where a mistyped URL points.
+                create=not self.settings.database_url,
             )
             self._database_ready = True
 

@@ -41,7 +41,7 @@ def run_demo(args: argparse.Namespace) -> int:
     settings = settings_for(args, explicit or demo_database_url())
     from pdp_tui import demo
 
-    with database_session(settings, migrate=True):
+    with database_session(settings, migrate=True, create=True):
         if not demo.is_demo_ready():
             url = safe_url(settings.resolved_database_url)
             print(messages.PREPARING_DEMO.format(url=url), file=sys.stderr)

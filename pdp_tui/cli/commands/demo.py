@@ -46,7 +46,7 @@ def fill(args: argparse.Namespace) -> int:
 
     settings = settings_for(args)
     started = time.perf_counter()
-    with database_session(settings):
+    with database_session(settings, create=True):
         with progress() as report:
             result = demo.fill_demo(SYSTEM, args.contracts, progress=report)
     elapsed = time.perf_counter() - started

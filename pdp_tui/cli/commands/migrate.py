@@ -19,7 +19,7 @@ def migrate(args: argparse.Namespace) -> int:
     from pdp_tui import db
 
     settings = settings_for(args)
-    database = db.open_database(settings.resolved_database_url)
+    database = db.open_database(settings.resolved_database_url, create=True)
     try:
         _, unknown = db.migration_status(database)
         applied = db.migrate(database)
