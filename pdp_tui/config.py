@@ -236,7 +236,7 @@ _OS_ERRORS = {
     "EISDIR": "è una cartella",
     "EROFS": "file system in sola lettura",
     "ENOSPC": "disco pieno",
-    "EEXIST": "esiste già",
+    "EEXIST": "esiste già un file con quel nome",
     "ELOOP": "troppi collegamenti simbolici",
     "ENAMETOOLONG": "nome troppo lungo",
     "EIO": "errore di lettura o scrittura sul disco",

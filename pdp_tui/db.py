@@ -12,7 +12,6 @@ connection to another process between transactions.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,48 +27,19 @@ from peewee import (
     SqliteDatabase,
 )
 
-from pdp_tui.config import os_error_text
+from pdp_tui.database_url import MESSAGES, DatabaseURLError, check_url, sqlite_path
 from pdp_tui.db_serial import SerialPostgresqlDatabase
 
 if TYPE_CHECKING:
     from playhouse.migrations import Runner
+
+__all__ = ["MESSAGES", "DatabaseURLError", "check_url", "database", "make_database"]
 
 database = DatabaseProxy()
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 10
 _ADVISORY_LOCK_KEY = 0x5D9_7A1  # serialises concurrent migration runs on PostgreSQL
-
-
-# What an operator reads (the CLI after "pdp-tui: ", the app on the login screen).
-MESSAGES = {
-    "sqlite_needs_file": "indirizzo del database non valido: SQLite richiede il percorso di un "
-    "file, es. sqlite:////percorso/assoluto/pdp.sqlite3 (quattro barre: percorso assoluto).",
-    "unsupported": "indirizzo del database non valido ({scheme}): usa sqlite:////percorso/"
-    "pdp.sqlite3 oppure postgresql://utente@host:5432/nome.",
-    "bad_port": "indirizzo del database non valido: la porta {port!r} non è un numero da 1 a "
-    "65535 (es. postgresql://utente@host:5432/nome).",
-    "bad_host": "indirizzo del database non valido: host non leggibile (un indirizzo IPv6 va "
-    "tra parentesi quadre: postgresql://utente@[::1]:5432/nome).",
-    "no_database_name": "indirizzo del database non valido: manca il nome del database "
-    "(postgresql://utente@host:5432/nome).",
-    "missing": "il database SQLite {path} non esiste{relative}: per crearlo esegui «pdp-tui "
-    "migrate --db URL», oppure correggi l'indirizzo.",
-    "relative": " (percorso relativo alla cartella {cwd}: sqlite:///dati/x.db è relativo, "
-    "sqlite:////dati/x.db con quattro barre è assoluto)",
-    "is_directory": "il database SQLite {path} è una cartella, non un file: correggi "
-    "l'indirizzo.",
-    "not_sqlite": "il file {path} non è un database SQLite: correggi l'indirizzo o ripristina "
-    "il file da una copia.",
-    "cannot_create_folder": "impossibile creare la cartella {path} del database: {error}.",
-    "cannot_read": "il database SQLite {path} non si può aprire: {error}.",
-}
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-class DatabaseURLError(ValueError):
-    """The database URL (or the file it names) cannot be used. ``str(exc)`` is one Italian
-    line that says what to fix."""
 
 
 def parse_url(url: str) -> dict:
@@ -107,56 +77,6 @@ def _query_value(value: str):
     return value
 
 
-def _parse(url: str) -> tuple[str, dict]:
-    try:
-        parsed = urlparse(url)
-        port = None
-        try:
-            port = parsed.port
-        except ValueError as exc:
-            netloc = parsed.netloc.rsplit("@", 1)[-1]
-            raise DatabaseURLError(
-                MESSAGES["bad_port"].format(port=netloc.rsplit(":", 1)[-1])
-            ) from exc
-        if port == 0:
-            raise DatabaseURLError(MESSAGES["bad_port"].format(port="0"))
-        params = parse_url(url) if parsed.scheme in ("sqlite", "postgres", "postgresql") else {}
-    except DatabaseURLError:
-        raise
-    except ValueError as exc:  # urllib: "Invalid IPv6 URL" and the like
-        raise DatabaseURLError(MESSAGES["bad_host"]) from exc
-    return parsed.scheme, params
-
-
-def _sqlite_path(path_text: str, *, create: bool) -> Path:
-    """The SQLite file of a URL, checked: an existing SQLite file (or an empty one), or a
-    new one where ``create`` allows it (its folder made)."""
-    path = Path(path_text).expanduser()
-    if path.is_dir():
-        raise DatabaseURLError(MESSAGES["is_directory"].format(path=path))
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                header = fh.read(len(_SQLITE_HEADER))
-        except OSError as exc:
-            raise DatabaseURLError(
-                MESSAGES["cannot_read"].format(path=path, error=os_error_text(exc))
-            ) from exc
-        if header and header != _SQLITE_HEADER:
-            raise DatabaseURLError(MESSAGES["not_sqlite"].format(path=path))
-        return path
-    if not create:
-        relative = "" if path.is_absolute() else MESSAGES["relative"].format(cwd=os.getcwd())
-        raise DatabaseURLError(MESSAGES["missing"].format(path=path, relative=relative))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseURLError(
-            MESSAGES["cannot_create_folder"].format(path=path.parent, error=os_error_text(exc))
-        ) from exc
-    return path
-
-
 def make_database(url: str, *, create: bool = True) -> Database:
     """A database object for ``url``, not yet connected.
 
@@ -164,13 +84,9 @@ def make_database(url: str, *, create: bool = True) -> Database:
     commands other than ``migrate`` and ``demo`` open a database, they do not make one
     where a mistyped URL points.
     """
-    scheme, params = _parse(url)
+    scheme = check_url(url)
     if scheme == "sqlite":
-        path_text = params.get("database")
-        if not path_text or path_text == ":memory:":
-            # Each worker thread would see a different, empty in-memory database.
-            raise DatabaseURLError(MESSAGES["sqlite_needs_file"])
-        path = _sqlite_path(path_text, create=create)
+        path = sqlite_path(url, create=create)
         return SqliteDatabase(
             str(path),
             pragmas={
@@ -183,8 +99,7 @@ def make_database(url: str, *, create: bool = True) -> Database:
             lock_type="IMMEDIATE",  # writers take the lock up front: no upgrade deadlocks
         )
     if scheme in ("postgres", "postgresql"):
-        if not params.get("database"):
-            raise DatabaseURLError(MESSAGES["no_database_name"])
+        params = parse_url(url)
         params.setdefault("connect_timeout", 5)
         params.setdefault("application_name", "pdp-tui")
         # Server-side prepared statements outlive the transaction: PgBouncer 1.18 in
@@ -192,13 +107,13 @@ def make_database(url: str, *, create: bool = True) -> Database:
         params["prepare_threshold"] = None
         name = params.pop("database")
         return SerialPostgresqlDatabase(name, prefer_psycopg3=True, **params)
-    raise DatabaseURLError(MESSAGES["unsupported"].format(scheme=scheme or url))
+    raise AssertionError(scheme)  # check_url refused it
 
 
 def is_disk_full(exc: BaseException) -> bool:
     """Did the database refuse a write for lack of space? SQLite's SQLITE_FULL ("database or
     disk is full"), PostgreSQL's disk_full (SQLSTATE 53100), or ENOSPC, however wrapped
-    (peewee passes the driver's exception as its first argument)."""
+    (peewee keeps the driver's exception as ``orig``)."""
     seen: set[int] = set()
     todo: list[object] = [exc]
     while todo:
@@ -214,7 +129,7 @@ def is_disk_full(exc: BaseException) -> bool:
             return True
         if "database or disk is full" in str(error):
             return True
-        todo.extend([error.__cause__, error.__context__, *error.args[:1]])
+        todo.extend([getattr(error, "orig", None), error.__cause__, error.__context__])
     return False
 
 

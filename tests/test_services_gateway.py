@@ -23,12 +23,21 @@ def test_postgres_server_down():
         gateway.call(catalogue.list_coverings, SYSTEM)
 
 
-def test_sqlite_file_that_cannot_be_opened(tmp_path):
-    # A directory where the database file should be: it cannot be opened, even by root.
-    (tmp_path / "pdp.sqlite3").mkdir()
-    db.open_database(f"sqlite:///{tmp_path}/pdp.sqlite3")
-    with pytest.raises(DatabaseUnavailable, match="Database non raggiungibile"):
-        gateway.call(catalogue.list_coverings, SYSTEM)
+def test_sqlite_files_that_cannot_be_opened_are_named(tmp_path):
+    # A directory where the database file should be, a file that is not SQLite, none at all.
+    (tmp_path / "cartella.sqlite3").mkdir()
+    (tmp_path / "testo.sqlite3").write_text("ciao\n")
+    cases = [
+        ("cartella.sqlite3", "è una cartella, non un file"),
+        ("testo.sqlite3", "non è un database SQLite"),
+        ("manca.sqlite3", "non esiste: per crearlo esegui «pdp-tui migrate"),
+    ]
+    for name, message in cases:
+        url = f"sqlite:///{tmp_path}/{name}"
+        with pytest.raises(DatabaseUnavailable) as said:
+            gateway.prepare(url, auto_migrate=True, create=False)
+        assert f"{tmp_path}/{name}" in str(said.value) and message in str(said.value)
+        assert str(said.value)[0].isupper()
 
 
 def test_missing_schema_is_a_database_error(db_url):

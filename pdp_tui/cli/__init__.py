@@ -65,12 +65,12 @@ def describe_error(exc: BaseException) -> str | None:
     """One Italian line for an error the operator can act on; None for a bug."""
     if isinstance(exc, config.ConfigError):
         return str(exc)  # one Italian line naming the file or variable and the setting
+    url_module = sys.modules.get("pdp_tui.database_url")
+    if url_module is not None and isinstance(exc, url_module.DatabaseURLError):
+        return str(exc)  # one Italian line naming the URL or the file
     db_module = sys.modules.get("pdp_tui.db")
-    if db_module is not None:
-        if isinstance(exc, db_module.DatabaseURLError):
-            return str(exc)  # one Italian line naming the URL or the file
-        if db_module.is_disk_full(exc):
-            return messages.DISK_FULL.format(error=_first_line(exc))
+    if db_module is not None and db_module.is_disk_full(exc):
+        return messages.DISK_FULL.format(error=_first_line(exc))
     errors = sys.modules.get("pdp_tui.services.errors")
     if errors is not None:
         if isinstance(exc, errors.ValidationError):
@@ -101,5 +101,6 @@ def _is_driver_error(exc: BaseException, *names: str) -> bool:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    orig = getattr(exc, "orig", None)  # peewee keeps the driver's exception here
+    text = str(exc).strip() or (orig and str(orig).strip()) or type(exc).__name__
     return text.splitlines()[0]

@@ -51,6 +51,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_app(settings: Settings, demo_accounts: tuple = ()) -> int:
+    from pdp_tui import database_url
+    from pdp_tui.cli.session import may_create
+
+    # A URL or an SQLite file the app could not use: one line now, before the app takes the
+    # terminal over (the app says it again on its login screen if it goes wrong later).
+    database_url.check(settings.resolved_database_url, create=may_create(settings))
     from pdp_tui.process_memory import return_large_blocks
     from pdp_tui.tui.app import PdpApp
 
