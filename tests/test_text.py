@@ -174,3 +174,19 @@ def test_prefix_successor_examples():
     assert prefix_successor("a%") == "a&"
     assert prefix_successor("a_") == "a`"
     assert prefix_successor("z") == "{"
+
+
+def test_printable_only_drops_escape_sequences_and_controls():
+    from pdp_tui.services.text import printable_only
+
+    assert printable_only("Ma\x1b[31mrio\x07") == "Mario"
+    assert printable_only("\x1b]0;titolo\x07Anna\x1b]8;;http://x\x1b\\") == "Anna"
+    assert printable_only("a\tb\u200bc\u202ed\x9b31me") == "a bcde"
+    assert printable_only("Nicolò D'Amico") == "Nicolò D'Amico"
+
+
+def test_a_name_of_invisible_letters_has_no_letter():
+    for invisible in ("\u3164", "\u3164 \u3164", "\u115f\u1160", "\uffa0"):
+        with pytest.raises(ValueError, match="Nome: deve contenere almeno una lettera"):
+            clean_name(invisible, "Nome")
+    assert clean_name("Ji\u3164Ho", "Nome") == "Ji\u3164Ho"

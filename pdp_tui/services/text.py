@@ -16,12 +16,32 @@ REASON_MAX_LENGTH = 500
 # Cc: controls (ESC, NUL, CR, LF, TAB...), Cf: format (bidi overrides, zero-width),
 # Zl/Zp: line and paragraph separators, Cs: surrogates, Co: private use, Cn: unassigned.
 _FORBIDDEN_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+# Letters that draw nothing: Hangul fillers (U+115F, U+1160, U+3164, U+FFA0). A name made
+# only of them (and spaces) would look empty on screen and on the card.
+_INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
+# Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and the
+# two-character ones (ESC and one more).
+_ESCAPE_SEQUENCES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -~]?|\x9b[0-?]*[ -/]*[@-~]?"
+)
 _SPACES = re.compile(r" {2,}")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 
 def has_forbidden_characters(text: str) -> bool:
     return any(unicodedata.category(ch) in _FORBIDDEN_CATEGORIES for ch in text)
+
+
+def printable_only(text: str) -> str:
+    """``text`` without terminal escape sequences and without the characters a field refuses
+    (controls, format characters...): what a paste or a key may put into a field. Tabs
+    become spaces."""
+    text = _ESCAPE_SEQUENCES.sub("", text.replace("\t", " "))
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _FORBIDDEN_CATEGORIES)
+
+
+def has_visible_letter(text: str) -> bool:
+    return any(ch.isalpha() and ch not in _INVISIBLE_LETTERS for ch in text)
 
 
 def clean_text(value: str | None, label: str, *, max_length: int, required: bool = True) -> str:
@@ -39,7 +59,7 @@ def clean_text(value: str | None, label: str, *, max_length: int, required: bool
 
 def clean_name(value: str | None, label: str) -> str:
     text = clean_text(value, label, max_length=NAME_MAX_LENGTH)
-    if not any(ch.isalpha() for ch in text):
+    if not has_visible_letter(text):
         raise ValueError(f"{label}: deve contenere almeno una lettera.")
     return text
 
