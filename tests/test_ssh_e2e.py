@@ -119,11 +119,11 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PDP_")}
         env.update(self.xdg, PDP_CONFIG=str(self.config))
         url = f"sqlite:///{self.database}"
+        self.config.write_text(f'database_url = "{url}"\n')  # PDP_CONFIG must name a file
         subprocess.run(
             [_pdp_tui(), "demo", "--contracts", "20", "--db", url],
             env=env, check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        self.config.write_text(f'database_url = "{url}"\n')
         host_key = self.base / "host_key"
         for key in (host_key, self.client_key):
             subprocess.run(
@@ -135,9 +135,12 @@ class Server:
         # The deploy snippet, for this user, this wrapper and these files.
         snippet = (DEPLOY / "sshd_config.pdp-tui").read_text()
         snippet = snippet.replace("Match User pdp", f"Match User {self.user}")
+        # The app's files stay here: given by the operator on the ForceCommand line, the only
+        # variables that reach the app besides the wrapper's allow-list.
+        operator_env = " ".join(f"{k}={v}" for k, v in self.xdg.items())
         snippet = re.sub(
             r"ForceCommand .*",
-            f"ForceCommand {DEPLOY / 'pdp-tui-ssh'} {self.config} {_pdp_tui()}",
+            f"ForceCommand {DEPLOY / 'pdp-tui-ssh'} {self.config} {_pdp_tui()} {operator_env}",
             snippet,
         )
         snippet = re.sub(r"AuthorizedKeysFile .*", f"AuthorizedKeysFile {authorized}", snippet)
@@ -152,8 +155,8 @@ class Server:
             "PermitRootLogin prohibit-password",
             "PubkeyAuthentication yes",
             "PasswordAuthentication no",
-            "AcceptEnv NO_COLOR",  # for the NO_COLOR case only
-            "SetEnv " + " ".join(f"{k}={v}" for k, v in self.xdg.items()),
+            # Whatever the client sends is accepted here: the wrapper must keep it out.
+            "AcceptEnv *",
             "LogLevel VERBOSE",
         ]
         (self.base / "sshd_config").write_text("\n".join(main) + "\n\n" + snippet)
@@ -210,7 +213,8 @@ class Server:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if mine in environ and b"pdp-tui" in cmdline and b"ssh" not in cmdline:
+            app = b"pdp-tui" in cmdline or b"pdp_tui" in cmdline
+            if mine in environ and app and b"ssh" not in cmdline:
                 pids.append(int(entry.name))
         return pids
 
@@ -426,3 +430,69 @@ def test_dropped_connection_ends_the_app_without_half_written_plans(server, term
     # nothing of it was written.
     assert saved == [] or (len(saved) == 1 and len(saved[0][0]) == 12 and saved[0][2] == 1)
     assert server.query("SELECT count(*) FROM plan")[0][0] == plans_before + len(saved)
+
+
+# --- the client's environment never reaches the app ---------------------------------------
+
+# What the wrapper lets through (deploy/ssh/pdp-tui-ssh), besides the operator's NAME=VALUE.
+ALLOWED = {"TERM", "LANG", "COLORTERM", "NO_COLOR", "HOME", "USER", "LOGNAME", "PATH",
+           "TEXTUAL_COLOR_SYSTEM", "PDP_CONFIG"}  # fmt: skip
+
+
+def test_the_clients_python_and_textual_variables_never_reach_the_app(server, terminal, tmp_path):
+    """sshd accepts every variable (AcceptEnv *); the client sends PYTHONINSPECT (a Python
+    prompt after the app), PYTHONPATH (a pdp_tui of its own), PYTHONSTARTUP, TEXTUAL_* and
+    PDP_*: none reaches the app, and Ctrl+Q ends the session without a prompt."""
+    evil = tmp_path / "evil"
+    (evil / "pdp_tui").mkdir(parents=True)
+    marker = tmp_path / "evil-ran"
+    payload = f"open({str(marker)!r}, 'w').write('ran')\n"
+    for name in ("__init__.py", "__main__.py"):
+        (evil / "pdp_tui" / name).write_text(payload)
+    (evil / "startup.py").write_text(payload)
+    sent = {
+        "PYTHONINSPECT": "1",
+        "PYTHONPATH": str(evil),
+        "PYTHONSTARTUP": str(evil / "startup.py"),
+        "PYTHONHOME": str(evil),
+        "PYTHONWARNINGS": "error",
+        "TEXTUAL_COLOR_SYSTEM": "truecolor",
+        "TEXTUAL_DEBUG": "1",
+        "TEXTUAL_FPS": "1",
+        "PDP_DATABASE_URL": f"sqlite:///{tmp_path}/other.sqlite3",
+        "LC_ALL": "it_IT.UTF-8",
+    }
+    term = terminal("xterm", **sent)
+    _log_in(term)
+    term.wait_for("Genera", timeout=30)
+    pids = server.app_processes()
+    assert len(pids) == 1
+    environ = dict(
+        item.split("=", 1)
+        for item in Path(f"/proc/{pids[0]}/environ").read_text().split("\0")
+        if "=" in item
+    )
+    cmdline = Path(f"/proc/{pids[0]}/cmdline").read_bytes().split(b"\0")
+    assert b"-I" in cmdline and b"pdp_tui" in cmdline
+    leaked = set(environ) - ALLOWED - set(server.xdg) - {"LC_ALL"} - {
+        name for name in environ if name.startswith("LC_")
+    }
+    assert leaked == set(), leaked
+    assert not any(name.startswith(("PYTHON", "SSH_")) for name in environ)
+    assert environ["TEXTUAL_COLOR_SYSTEM"] == "standard"  # the wrapper's, not the client's
+    assert environ["PDP_CONFIG"] == str(server.config)
+    assert "PDP_DATABASE_URL" not in environ
+    assert environ["LC_ALL"] == "it_IT.UTF-8"  # the locale is the client's to choose
+    for name, value in server.xdg.items():
+        assert environ[name] == value  # the operator's, from the ForceCommand line
+
+    term.press("C-q")
+    assert _wait_gone(server, pids) == []
+    deadline = time.monotonic() + 8
+    while not term.dead() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    screen = term.screen()
+    assert term.dead(), f"the SSH session did not end with the app:\n{screen}"
+    assert ">>>" not in screen and "Traceback" not in screen
+    assert not marker.exists(), "code from the client's PYTHON* variables ran"
+    assert not (tmp_path / "other.sqlite3").exists()
