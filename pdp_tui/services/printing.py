@@ -25,7 +25,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from pdp_tui.config import APP_NAME
+from pdp_tui.config import APP_NAME, os_error_text
 from pdp_tui.db import database
 from pdp_tui.domain import Actor, PlanDetail
 from pdp_tui.models import Store
@@ -250,6 +250,6 @@ def save_form(store_code: str, contract_number: str, pdf: bytes) -> Path:
     except OSError as exc:
         log.error("cannot save the form at %s: %s", path, exc)
         raise ServiceError(
-            f"Stampa non riuscita e modulo non salvato ({path}): {exc.strerror or exc}."
+            f"Stampa non riuscita e modulo non salvato ({path}): {os_error_text(exc)}."
         ) from None
     return path
