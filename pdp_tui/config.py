@@ -92,7 +92,7 @@ MESSAGES = {
     "not_utf8": "il file di configurazione {path} non è testo UTF-8 (byte {position}): "
     "salvalo con codifica UTF-8.",
     "not_toml": "il file di configurazione {path} non è TOML valido{where}: "
-    "controlla il segno = e le virgolette (es. timezone = \"Europe/Rome\").",
+    'controlla il segno = e le virgolette (es. timezone = "Europe/Rome").',
     "toml_where": " (riga {line}, colonna {column})",
     "unknown": "impostazioni sconosciute{source}: {names}.",
     "bad_value": "impostazione {name}{source}: valore non valido {value!r} ({expected}).",
@@ -134,9 +134,9 @@ def _source(name: str, sources: dict[str, str]) -> str:
 
 
 def _coerce(name: str, kind: type, raw: object, source: str) -> object:
-    expected = {
-        bool: "expected_bool", int: "expected_integer", float: "expected_number"
-    }.get(kind, "expected_text")
+    expected = {bool: "expected_bool", int: "expected_integer", float: "expected_number"}.get(
+        kind, "expected_text"
+    )
     try:
         if kind is bool:
             if isinstance(raw, bool):
@@ -272,7 +272,9 @@ def load_settings(env: dict[str, str] | None = None, **overrides: object) -> Set
     if unknown:
         files = sorted({sources[n] for n in unknown})
         source = MESSAGES["source_file"].format(path=path) if files == [f"file:{path}"] else ""
-        raise ConfigError(MESSAGES["unknown"].format(source=source, names=", ".join(sorted(unknown))))
+        raise ConfigError(
+            MESSAGES["unknown"].format(source=source, names=", ".join(sorted(unknown)))
+        )
     settings = Settings(
         **{k: _coerce(k, types[k], v, _source(k, sources)) for k, v in values.items()}
     )

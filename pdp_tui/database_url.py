@@ -29,8 +29,7 @@ MESSAGES = {
     "migrate --db URL», oppure correggi l'indirizzo.",
     "relative": " (percorso relativo alla cartella {cwd}: sqlite:///dati/x.db è relativo, "
     "sqlite:////dati/x.db con quattro barre è assoluto)",
-    "is_directory": "il database SQLite {path} è una cartella, non un file: correggi "
-    "l'indirizzo.",
+    "is_directory": "il database SQLite {path} è una cartella, non un file: correggi l'indirizzo.",
     "not_sqlite": "il file {path} non è un database SQLite: correggi l'indirizzo o ripristina "
     "il file da una copia.",
     "cannot_create_folder": "impossibile creare la cartella {path} del database: {error}.",

@@ -76,7 +76,7 @@ def test_pdp_config_naming_a_missing_file_or_a_folder_is_refused(tmp_path):
 def test_good_settings_still_load(tmp_path):
     settings = _load(
         tmp_path,
-        b'lockout_minutes = 30\nidle_lock_minutes = 0\nmax_failed_logins = 3.0\n'
+        b"lockout_minutes = 30\nidle_lock_minutes = 0\nmax_failed_logins = 3.0\n"
         b'timezone = "Europe/London"\n',
         PDP_AUTO_MIGRATE="no",
     )
@@ -118,7 +118,9 @@ def test_unusable_sqlite_files_are_named(tmp_path):
     for path, message in cases:
         with pytest.raises(db.DatabaseURLError) as refused:
             db.make_database(f"sqlite:///{path}")
-        assert message in str(refused.value) and str(path.parent if "creare" in message else path) in str(refused.value)
+        assert message in str(refused.value) and str(
+            path.parent if "creare" in message else path
+        ) in str(refused.value)
 
 
 # --- from a real process ------------------------------------------------------------------------

@@ -474,9 +474,13 @@ def test_the_clients_python_and_textual_variables_never_reach_the_app(server, te
     )
     cmdline = Path(f"/proc/{pids[0]}/cmdline").read_bytes().split(b"\0")
     assert b"-I" in cmdline and b"pdp_tui" in cmdline
-    leaked = set(environ) - ALLOWED - set(server.xdg) - {"LC_ALL"} - {
-        name for name in environ if name.startswith("LC_")
-    }
+    leaked = (
+        set(environ)
+        - ALLOWED
+        - set(server.xdg)
+        - {"LC_ALL"}
+        - {name for name in environ if name.startswith("LC_")}
+    )
     assert leaked == set(), leaked
     assert not any(name.startswith(("PYTHON", "SSH_")) for name in environ)
     assert environ["TEXTUAL_COLOR_SYSTEM"] == "standard"  # the wrapper's, not the client's

@@ -27,14 +27,16 @@ async def test_unusable_sqlite_files_are_named_on_the_login_screen(tmp_path, mak
     for name, fragment in cases:
         app = make_app(database_url=f"sqlite:///{tmp_path}/{name}")
         async with app.run_test(size=(120, 30)) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, LoginScreen))
-            await wait_until(pilot, lambda: fragment in login_message(app), what=fragment)
+            await wait_until(pilot, lambda a=app: isinstance(a.screen, LoginScreen))
+            await wait_until(pilot, lambda a=app, f=fragment: f in login_message(a), what=fragment)
             assert name in login_message(app)
             assert "imprevisto" not in screen_text(app)
     assert not (tmp_path / "manca.db").exists()
 
 
-async def test_a_full_disk_on_genera_is_said_and_the_form_is_kept(sqlite_seed, make_app, monkeypatch):
+async def test_a_full_disk_on_genera_is_said_and_the_form_is_kept(
+    sqlite_seed, make_app, monkeypatch
+):
     def full(*_args, **_kwargs):
         with peewee.__exception_wrapper__:
             raise sqlite3.OperationalError("database or disk is full")
