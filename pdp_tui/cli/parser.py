@@ -137,7 +137,8 @@ def build_parser() -> Parser:
         "--db",
         metavar="URL",
         default=argparse.SUPPRESS,
-        help="database da usare (sqlite:///percorso o postgresql://utente@host/nome); "
+        help="database da usare (sqlite:////percorso/assoluto, sqlite:///percorso/relativo "
+        "o postgresql://utente@host/nome); "
         "prevale su PDP_DATABASE_URL",
     )
     parser = Parser(
