@@ -400,7 +400,7 @@ def alternate(*names: str, runs: int) -> Iterable[str]:
 
 def make_app(url: str):
     """PdpApp on ``url`` with default settings (no config file, no PDP_* variables)."""
-    os.environ["PDP_CONFIG"] = str(CACHE / "no-config.toml")
+    os.environ["PDP_CONFIG"] = os.devnull  # an empty settings file: defaults
     for var in [v for v in os.environ if v.startswith("PDP_") and v != "PDP_CONFIG"]:
         del os.environ[var]
     from pdp_tui import config

@@ -128,7 +128,7 @@ def _last_words(proc: h.PtyProcess) -> str:
 
 def sessions(url: str, sampler: Sampler, count: int, rounds: int):
     """(figures by moment, failures) of ``count`` app processes working ``rounds`` times."""
-    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=str(h.CACHE / "no-config.toml"))
+    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=os.devnull)
     procs = [h.PtyProcess(h.pdp_tui_argv(), env=env) for _ in range(count)]
     figures: dict[str, tuple] = {}
     failures: list[str] = []

@@ -34,7 +34,7 @@ def _env(home: Path) -> dict[str, str]:
         HOME=str(home),
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_DATA_HOME=str(home / "data"),
-        PDP_CONFIG=str(home / "none.toml"),
+        PDP_CONFIG=os.devnull,
     )
     return env
 

@@ -105,7 +105,7 @@ def first_form(runs: int) -> list[float]:
 
 def service_database(folder: Path) -> tuple[object, list[int]]:
     """A small migrated SQLite database with one plan per name; (staff actor, plan ids)."""
-    os.environ["PDP_CONFIG"] = str(folder / "none.toml")
+    os.environ["PDP_CONFIG"] = os.devnull  # an empty settings file: defaults
     from pdp_tui import config, db
     from pdp_tui.domain import SYSTEM, Role
     from pdp_tui.services import accounts, auth, catalogue, plans

@@ -36,7 +36,7 @@ USERS = (("staff (MI01)", h.STAFF), ("support (all)", h.SUPPORT))
 
 def open_copy(url: str) -> float:
     """Bind the app to ``url`` and migrate it; the seconds the migration took."""
-    os.environ["PDP_CONFIG"] = str(h.CACHE / "no-config.toml")
+    os.environ["PDP_CONFIG"] = os.devnull
     from pdp_tui import config
     from pdp_tui.services import gateway
 

@@ -14,6 +14,7 @@ from, and the time from PageDown to the next page's status line.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -31,7 +32,7 @@ def bare_peak() -> int:
 
 
 def app_run(url: str, pages: int) -> tuple[dict[str, dict[str, int]], list[float]]:
-    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=str(h.CACHE / "no-config.toml"))
+    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=os.devnull)
     steps: dict[str, dict[str, int]] = {}
     with h.PtyProcess(h.pdp_tui_argv(), env=env) as proc:
         proc.wait_for("Accesso", timeout=30)

@@ -16,6 +16,7 @@ the start, every plan saved.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -90,7 +91,7 @@ def visit_list(proc: h.PtyProcess, number: str) -> None:
 
 def soak(backend: str, url: str, plans: int, every: int) -> None:
     prefix = f"SK{int(time.time()) % 100000:05d}-"
-    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=str(h.CACHE / "no-config.toml"))
+    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=os.devnull)
     env["PDP_IDLE_LOCK_MINUTES"] = "0"
     genera: list[float] = []
     samples: list[tuple[int, float, float]] = []

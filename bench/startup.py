@@ -22,6 +22,7 @@ Variants (--variant) measure what a change in the app would buy, without changin
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -74,7 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     h.header("Startup to the login screen (80x24 pty)")
     url = args.db or h.sqlite_db(5_000)
-    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG="/nonexistent.toml")
+    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=os.devnull)  # empty settings: defaults
     commands = {
         "bare": (h.bare_app_argv(), h.BARE_MARKER),
         "pdp-tui": (h.pdp_tui_argv(), "Accesso"),

@@ -21,6 +21,7 @@ What a change in the app would save, measured without changing it (patched at st
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -63,7 +64,7 @@ def field(proc: h.PtyProcess, text: str, per_key: list[int]) -> None:
 
 
 def one_registration(url: str, variant: str, number: str) -> dict[str, float]:
-    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=str(h.CACHE / "no-config.toml"))
+    env = h.child_env(PDP_DATABASE_URL=url, PDP_CONFIG=os.devnull)
     env.update(VARIANTS[variant])
     argv = [sys.executable, "-c", PATCHES[variant]] if variant in PATCHES else h.pdp_tui_argv()
     phases: dict[str, float] = {}
