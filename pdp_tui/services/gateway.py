@@ -24,7 +24,7 @@ def call(fn: Callable[..., T], /, *args: object, **kwargs: object) -> T:
     try:
         with session():
             return fn(*args, **kwargs)
-    except (DatabaseError, OSError) as exc:
+    except DatabaseError as exc:  # a file the app writes (a form) says its own OSError
         translated = _translated(exc, getattr(fn, "__name__", fn))
         if translated is exc:
             raise
@@ -80,7 +80,7 @@ def prepare(url: str, *, auto_migrate: bool, create: bool = True) -> None:
     except db.DatabaseURLError as exc:
         message = str(exc)
         raise DatabaseUnavailable(message[:1].upper() + message[1:]) from exc
-    except (DatabaseError, OSError) as exc:
+    except DatabaseError as exc:
         translated = _translated(exc, "prepare")
         if translated is exc:
             raise
