@@ -266,7 +266,7 @@ class Till(threading.Thread):
         self.cpu_at_end = 0.0
 
     def start_process(self) -> None:
-        env = h.child_env(PDP_DATABASE_URL=self.url, PDP_CONFIG=str(h.CACHE / "no-config.toml"))
+        env = h.child_env(PDP_DATABASE_URL=self.url, PDP_CONFIG=os.devnull)
         self.proc = h.PtyProcess(h.pdp_tui_argv(), env=env)
 
     def _idle(self, seconds: float) -> None:
