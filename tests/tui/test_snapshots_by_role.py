@@ -19,7 +19,6 @@ from pdp_tui.services import codes, corrections
 from pdp_tui.tui.screens.contract_detail import ContractDetailScreen
 from pdp_tui.tui.screens.contract_list import ContractListScreen
 
-
 SIZE = (80, 24)
 WIDE = (120, 40)
 VOIDED_AT = dt.datetime(2026, 3, 14, 11, 5)  # naive UTC, as stored
