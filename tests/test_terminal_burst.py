@@ -107,3 +107,22 @@ def test_login_and_two_plans_typed_ahead_in_one_burst(terminal):
         lambda: "MI900008" in terminal.screen() and "Codice di attivazione" in terminal.screen(),
         "the second plan's code on screen",
     )
+
+
+def test_a_paste_with_colours_and_a_bell_is_a_name_and_the_next_keys_work(terminal):
+    """A name pasted from a coloured terminal (bracketed paste): it lands as plain text,
+    its BEL is not Ctrl+G (Genera), and the keys sent right after it are not lost."""
+    terminal.wait_for(lambda: "Nome utente" in terminal.screen(), "the login screen")
+    username, password = STAFF
+    terminal.send(username, "Enter", password, "Enter", "1", "Enter", "MI900011", "Enter")
+    terminal.wait_for(lambda: "MI900011" in terminal.screen(), "the contract number")
+    subprocess.run(
+        ["tmux", "set-buffer", "-b", terminal.name, "Ma\x1b[31mrio\x07"], check=True, timeout=10
+    )
+    subprocess.run(
+        ["tmux", "paste-buffer", "-p", "-d", "-b", terminal.name, "-t", terminal.name],
+        check=True, timeout=10,
+    )  # fmt: skip
+    terminal.send("Enter", "Rossi", "Enter", "1", "Enter")
+    terminal.wait_for(lambda: "MI900011" in terminal.plans(), "the plan registered")
+    assert terminal.plans()["MI900011"] == ("Mario", "Rossi", "covering", "tessuto")

@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from pdp_tui.config import Settings
 from pdp_tui.domain import Actor, DemoAccount, Role
+from pdp_tui.tui import paste_filter
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.screens.login import LoginScreen
 from pdp_tui.tui.styles import stylesheet
@@ -113,6 +114,7 @@ class PdpApp(App[None]):
         self._last_activity = time.monotonic()
         self.locked = False
         self.type_ahead = TypeAhead(self)
+        paste_filter.install()  # a paste stays text, never keys
 
     # --- database -----------------------------------------------------------------
 
