@@ -59,11 +59,14 @@ class ServiceCalls:
         group: str = "service",
         exclusive: bool = True,
         hold_keys: bool = True,
+        unit_of_work: bool = True,
         **kwargs: Any,
     ) -> Worker:
         """Run ``fn(*args, **kwargs)`` off the UI thread; its result goes to ``on_success``,
         a ``ServiceError`` (or an unexpected error, as a generic message) to ``on_error``.
-        With ``hold_keys`` (the default) keys typed meanwhile wait for the result."""
+        With ``hold_keys`` (the default) keys typed meanwhile wait for the result.
+        ``unit_of_work=False`` runs ``fn`` outside a database session, for services that
+        open their own around slow work (printing waits for CUPS between two of them)."""
         app = self.app  # type: ignore[attr-defined]
         handle_error = on_error or self.show_service_error
         pending = _Pending()
@@ -97,7 +100,10 @@ class ServiceCalls:
             failed = True
             try:
                 app.ensure_database()
-                result = gateway.call(fn, *args, **kwargs)
+                if unit_of_work:
+                    result = gateway.call(fn, *args, **kwargs)
+                else:
+                    result = fn(*args, **kwargs)
             except SessionEnded as exc:
                 deliver, value = app.session_ended, exc
             except ServiceError as exc:

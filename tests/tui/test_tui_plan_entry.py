@@ -84,7 +84,7 @@ async def test_full_registration_by_keys_shows_the_stored_code(sqlite_seed, make
         code = await wait_for_code(pilot)
 
         assert app.focused is panel(app)
-        assert form_message(app) == "Registrato. F2: nuovo Piano."
+        assert form_message(app) == "Registrato. F9: stampa il modulo · F2: nuovo Piano."
         shown = panel_text(app)
         # Grouped XXXX-XXXX-XXXX, spaced out in the panel for copying by hand.
         assert " ".join(codes.format_code(code)) in shown
@@ -203,7 +203,7 @@ async def test_double_genera_registers_one_plan(sqlite_seed, make_app, keys, at_
         else:
             await pilot.press(*keys)
         code = await wait_for_code(pilot)
-        await wait_until(pilot, lambda: form_message(app) == "Registrato. F2: nuovo Piano.")
+        await wait_until(pilot, lambda: form_message(app) == "Registrato. F9: stampa il modulo · F2: nuovo Piano.")
         assert " ".join(codes.format_code(code)) in panel_text(app)
         assert not any(
             app.screen.query_one(f"#{field}-error").display for field in EMPTY_FORM_ERRORS

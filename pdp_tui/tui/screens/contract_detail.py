@@ -16,6 +16,7 @@ from pdp_tui.services import corrections, plans
 from pdp_tui.services.codes import format_code
 from pdp_tui.services.permissions import Permission
 from pdp_tui.tui import format
+from pdp_tui.tui.form_printing import PRINT_FORM, PrintOutcome, PrintsForm
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.app_header import AppHeader
@@ -27,6 +28,15 @@ LOADING = "Caricamento…"
 HISTORY = "Storico delle modifiche"
 NO_HISTORY = "Nessuna modifica dalla registrazione."
 CHANGED = "Modifica salvata."
+SIGNED_FORM = "Modulo firmato"
+SIGNED_RECEIVED = "ricevuto il {day} da {who}"
+SIGNED_MISSING = "mancante"
+MARK_SIGNED = "Modulo ricevuto"
+UNDO_SIGNED = "Togli modulo ricevuto"
+MARK_SIGNED_TITLE = "Modulo firmato ricevuto"
+MARK_SIGNED_QUESTION = "Segnare come ricevuto il modulo di adesione firmato dal cliente?"
+SIGNED_MARKED = "Modulo firmato segnato come ricevuto."
+SIGNED_UNDONE = "Modulo firmato di nuovo mancante."
 FIELD_NAMES = {
     "first_name": "nome",
     "last_name": "cognome",
@@ -57,6 +67,17 @@ def detail_rows(plan: PlanDetail) -> list[tuple[str, str]]:
     if plan.status is PlanStatus.VOIDED:
         rows = [row for row in rows if row[0] != "Valido fino al"]
     return rows
+
+
+def signed_form(plan: PlanDetail) -> Text | None:
+    """``ricevuto il 20/03/2026 da Sara Neri`` or ``mancante``; nothing for a voided plan
+    whose form never came back (it needs none)."""
+    if plan.form_signed_at is not None:
+        day = format.date_only(plan.form_signed_at)
+        return Text(SIGNED_RECEIVED.format(day=day, who=plan.form_signed_by or "?"))
+    if plan.status is PlanStatus.VOIDED:
+        return None
+    return Text(SIGNED_MISSING, style="bold")
 
 
 def voiding(history: list[PlanChangeEntry]) -> Text | None:
@@ -107,6 +128,9 @@ def detail_table(plan: PlanDetail, history: list[PlanChangeEntry] | None = None)
     voided = voiding(history or [])
     if voided is not None:
         top.add_row(Text("Annullamento"), voided)
+    signed = signed_form(plan)
+    if signed is not None:
+        top.add_row(Text(SIGNED_FORM), signed)
     half = 5  # the plan on the left, its record on the right
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(style="bold", no_wrap=True, min_width=LABEL_WIDTH)
@@ -120,12 +144,15 @@ def detail_table(plan: PlanDetail, history: list[PlanChangeEntry] | None = None)
     return Group(top, grid)
 
 
-class ContractDetailScreen(ServiceCalls, Screen[None]):
+class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
     CSS_PATH = stylesheet("contract_detail")
     BINDINGS = [
         Binding("escape", "back", "Indietro", key_display="Esc", id="indietro"),
         Binding("c,C", "correct", "Correggi", id="correggi"),
         Binding("a,A", "void", "Annulla piano", id="annulla-piano"),
+        PRINT_FORM,
+        Binding("m,M", "signed_form(True)", MARK_SIGNED, id="modulo-ricevuto"),
+        Binding("m,M", "signed_form(False)", UNDO_SIGNED, id="togli-modulo-ricevuto"),
     ]
 
     def __init__(self, plan_id: int) -> None:
@@ -139,6 +166,7 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
             yield Static(Text(TITLE, style="bold"), id="detail-title")
             yield Static(Text(LOADING), id="detail-fields")
             yield ActivationCodePanel(reminder=False, id="detail-code")
+            yield PrintOutcome(id="print-outcome")
             yield Static(Text(HISTORY, style="bold"), id="history-title")
             yield Static("", id="history")
         yield KeyFooter()
@@ -177,6 +205,10 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
             if actor is None or actor.role not in Permission.CHANGE_PLANS.roles:
                 return False  # not this role's: not offered at all
             return self.plan is not None and self.plan.status is PlanStatus.ACTIVE
+        if action == "print_form":
+            return self.print_form_allowed()
+        if action == "signed_form":
+            return self._may_mark_signed(bool(parameters[0]))
         return True
 
     def action_correct(self) -> None:
@@ -195,6 +227,55 @@ class ContractDetailScreen(ServiceCalls, Screen[None]):
         if plan is not None:
             self.notify(CHANGED)
             self._load()
+
+    # --- F9 and the signed form (m) ---------------------------------------------------------
+
+    def printable_plan(self) -> PlanDetail | None:
+        return self.plan
+
+    def _may_mark_signed(self, mark: bool) -> bool | None:
+        """m marks a missing form as received (an active plan) or takes a mark back."""
+        actor, plan = self.app.actor, self.plan
+        if actor is None or actor.role not in Permission.CHANGE_PLANS.roles or plan is None:
+            return False
+        if mark:
+            return plan.form_signed_at is None and plan.status is PlanStatus.ACTIVE
+        return plan.form_signed_at is not None
+
+    def action_signed_form(self, mark: bool) -> None:
+        from pdp_tui.services import signed_forms
+        from pdp_tui.tui.widgets.form_dialog import ConfirmDialog
+
+        plan = self.plan
+        if plan is None or not self._may_mark_signed(mark):
+            return
+        if not mark:
+            from pdp_tui.tui.screens.plan_changes import UndoSignedFormScreen
+
+            self.app.push_screen(UndoSignedFormScreen(plan), self._signed_undone)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.call_service(
+                    signed_forms.mark_form_signed,
+                    self.app.actor,
+                    plan.id,
+                    on_success=lambda _: self._signed_changed(SIGNED_MARKED),
+                    group="signed-form",
+                )
+
+        question = Text(f"Contratto {plan.contract_number} · {plan.customer}\n")
+        question.append(MARK_SIGNED_QUESTION, style="bold")
+        self.app.push_screen(ConfirmDialog(MARK_SIGNED_TITLE, question, MARK_SIGNED), confirmed)
+
+    def _signed_undone(self, plan: PlanDetail | None) -> None:
+        if plan is not None:
+            self._signed_changed(SIGNED_UNDONE)
+
+    def _signed_changed(self, message: str) -> None:
+        self.notify(message, markup=False)
+        self._load()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -94,3 +94,35 @@ class VoidScreen(FormDialog):
 
     def save(self, values: dict[str, Any]) -> None:
         self.submit(corrections.void_plan, self.app.actor, self.plan.id, reason=values["reason"])
+
+
+SIGNED_UNDO_TITLE = "Togli «modulo firmato ricevuto»"
+SIGNED_UNDO_WARNING = (
+    "Il modulo firmato risulta ricevuto il {day} da {who}. Se è un errore, scrivi il motivo: "
+    "il modulo tornerà mancante."
+)
+
+
+class UndoSignedFormScreen(FormDialog):
+    """Take back a mistaken "modulo firmato ricevuto", with a reason."""
+
+    DIALOG_TITLE = SIGNED_UNDO_TITLE
+    FIELDS = (REASON,)
+
+    def __init__(self, plan: PlanDetail) -> None:
+        from pdp_tui.tui import format
+
+        day = format.date_only(plan.form_signed_at) if plan.form_signed_at else "?"
+        warning = SIGNED_UNDO_WARNING.format(day=day, who=plan.form_signed_by or "?")
+        super().__init__(_about(plan, warning))
+        self.plan = plan
+
+    def on_mount(self) -> None:
+        self.field("reason").focus()
+
+    def save(self, values: dict[str, Any]) -> None:
+        from pdp_tui.services import signed_forms
+
+        self.submit(
+            signed_forms.undo_form_signed, self.app.actor, self.plan.id, reason=values["reason"]
+        )

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Static
 from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
 from pdp_tui.services import catalogue, plans
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
+from pdp_tui.tui.form_printing import PRINT_FORM, PrintOutcome, PrintsForm
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
@@ -37,7 +38,7 @@ GENERATE = "Genera"
 GENERATING = "Registrazione in corso…"
 FIX_FIELDS = "Correggi i campi segnalati."
 CATALOGUE_MISSING = "Catalogo non disponibile. Premi F2 per riprovare."
-REGISTERED = "Registrato. F2: nuovo Piano."
+REGISTERED = "Registrato. F9: stampa il modulo · F2: nuovo Piano."
 ABANDON = "Abbandona"
 ABANDON_TITLE = "Abbandona il Piano"
 ABANDON_QUESTION = (
@@ -48,12 +49,13 @@ CUSTOMER_FIELDS = ("contract_number", "first_name", "last_name")
 UNSAVED = "Il Piano che stai scrivendo non è registrato"
 
 
-class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
+class PlanEntryScreen(EnterMovesOn, PrintsForm, ServiceCalls, Screen[None]):
     CSS_PATH = stylesheet("plan_entry")
     AUTO_FOCUS = "#covering"
     BINDINGS = [
         ENTER_MOVES_ON,
         Binding("f5,ctrl+g", "generate", GENERATE, key_display="F5", id="genera"),
+        PRINT_FORM,
         Binding("escape", "abandon", ABANDON, key_display="Esc", id="abbandona"),
     ]
 
@@ -75,6 +77,7 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
                 yield Button(f"{GENERATE} (F5)", id="generate", variant="primary", compact=True)
                 yield Static("", id="form-message")
             yield ActivationCodePanel(id="code-panel")
+            yield PrintOutcome(id="print-outcome")
         yield KeyFooter()
 
     def _store_line(self) -> Text:
@@ -171,6 +174,7 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
         panel.scroll_visible()
         self._typed()
         self._form_message(REGISTERED)
+        self.refresh_bindings()
 
     def _refused(self, error: Exception) -> None:
         self._done()
@@ -225,6 +229,8 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
 
     def _clear_customer(self) -> None:
         self.query_one("#code-panel", ActivationCodePanel).plan = None
+        self.query_one("#print-outcome", PrintOutcome).say("")
+        self.refresh_bindings()
         for field in FIELD_ORDER:
             self._field(field).disabled = False
         for name in CUSTOMER_FIELDS:
@@ -253,7 +259,16 @@ class PlanEntryScreen(EnterMovesOn, ServiceCalls, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "abandon":
             return not self._busy and self.half_typed()
+        if action == "print_form":
+            return self.print_form_allowed()
         return True
+
+    # --- F9: the plan just registered, its form to the store's printer -------------------
+
+    def printable_plan(self) -> PlanDetail | None:
+        # Also asked (through check_action) before the screen has composed.
+        panel = next(self.query("#code-panel").results(ActivationCodePanel), None)
+        return panel.plan if panel is not None else None
 
     def action_abandon(self) -> None:
         if not self.half_typed():
