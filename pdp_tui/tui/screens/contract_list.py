@@ -24,6 +24,7 @@ from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
 from pdp_tui.tui.styles import stylesheet
 from pdp_tui.tui.widgets.app_header import AppHeader
+from pdp_tui.tui.widgets.form_dialog import FormDialog, FormField
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.paged_table import PagedTable
 from pdp_tui.tui.widgets.text_field import TextField
@@ -36,6 +37,19 @@ EMPTY = "Nessun contratto trovato."
 OPEN_HINT = "Invio apre il dettaglio"
 MORE = "↓ per i successivi"
 VOIDED_MARK = " ✗"
+SIGNED_MARK = "✓"
+MISSING_MARK = "—"
+MISSING_FILTER = "Moduli mancanti"
+ALL_PLANS = "Tutti i contratti"
+MISSING_TITLE = "solo moduli firmati mancanti da almeno {days} giorni"
+MISSING_DIALOG_TITLE = "Moduli firmati mancanti"
+MISSING_DIALOG_INTRO = (
+    "Mostra solo i Piani attivi registrati da almeno tanti giorni il cui modulo firmato "
+    "non risulta ricevuto."
+)
+MISSING_DAYS_LABEL = "Giorni"
+MISSING_DAYS_DEFAULT = 14
+MISSING_DAYS_ERROR = "Un numero intero di giorni da 0 a {high}."
 # From this width the table has room for the long labels and the time of registration.
 WIDE = 110
 
@@ -48,6 +62,8 @@ def list_columns(with_store: bool) -> list[Column]:
         Column("covering", "Rivestimento", minimum=6, optional=True, priority=2, short="Riv."),
         Column("protection", "Protezione", whole=True, optional=True, priority=3, short="Prot."),
         Column("date", "Data", whole=True, priority=7),
+        # The signed form (✓ received, — missing): the first to go on a narrow terminal.
+        Column("form", "Mod.", whole=True, optional=True, priority=1),
     ]
     if with_store:
         columns.insert(0, Column("store", "Negozio", whole=True, priority=9, short="Neg."))
@@ -56,8 +72,13 @@ def list_columns(with_store: bool) -> list[Column]:
 
 def plan_cells(plan: PlanSummary, wide: bool) -> dict[str, Text]:
     contract = Text(plan.contract_number)
-    if plan.status.value != "active":
+    active = plan.status.value == "active"
+    if not active:
         contract.append(VOIDED_MARK, style="bold")
+    if plan.form_signed_at is not None:
+        form = Text(SIGNED_MARK)
+    else:
+        form = Text(MISSING_MARK if active else "", style="bold")
     return {
         "store": Text(plan.store_code),
         "contract": contract,
@@ -69,7 +90,35 @@ def plan_cells(plan: PlanSummary, wide: bool) -> dict[str, Text]:
         "date": Text(
             format.date_time(plan.created_at) if wide else format.date_only(plan.created_at)
         ),
+        "form": form,
     }
+
+
+class MissingFormsDialog(FormDialog):
+    """How many days a signed form may be missing before the plan is listed; the result
+    is the number of days."""
+
+    DIALOG_TITLE = MISSING_DIALOG_TITLE
+    FIELDS = (FormField("days", MISSING_DAYS_LABEL, max_length=4),)
+
+    def __init__(self, days: int) -> None:
+        super().__init__(MISSING_DIALOG_INTRO)
+        self.days = days
+
+    def on_mount(self) -> None:
+        field = self.field("days")
+        field.value = str(self.days)
+        field.focus()
+        field.select_all()
+
+    def check(self, values: dict[str, str]) -> dict[str, str]:
+        text = (values["days"] or "").strip()
+        if not (text.isdigit() and int(text) <= search.FORM_MISSING_DAYS_MAX):
+            return {"days": MISSING_DAYS_ERROR.format(high=search.FORM_MISSING_DAYS_MAX)}
+        return {}
+
+    def save(self, values: dict[str, str]) -> None:
+        self.dismiss(int(values["days"].strip()))
 
 
 class ContractListScreen(ServiceCalls, Screen[None]):
@@ -77,6 +126,22 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     AUTO_FOCUS = "#search"
     BINDINGS = [
         # priority: from the search field as well as from the results.
+        Binding(
+            "f5,ctrl+g",
+            "missing_forms(True)",
+            MISSING_FILTER,
+            key_display="F5",
+            priority=True,
+            id="moduli-mancanti",
+        ),
+        Binding(
+            "f5,ctrl+g",
+            "missing_forms(False)",
+            ALL_PLANS,
+            key_display="F5",
+            priority=True,
+            id="tutti-i-contratti",
+        ),
         Binding(
             "pagedown", "page(1)", "Pag. succ.", key_display="PgGiù", priority=True, id="pag-succ"
         ),
@@ -91,6 +156,9 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._plans: list[PlanSummary] = []
         self._wide = False
         self.store_id: int | None = None
+        # Only plans whose signed form is missing after this many days (None: every plan).
+        self.missing_days: int | None = None
+        self._asked_days = MISSING_DAYS_DEFAULT
 
     @property
     def _with_store(self) -> bool:
@@ -149,6 +217,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
             self.query_text,
             cursor=self._table.pages.cursor(page_index),
             store_id=self.store_id,
+            form_missing_days=self.missing_days,
             on_success=lambda page: self._show(page, page_index, cursor_row),
             on_error=self._failed,
             group="search",
@@ -172,6 +241,36 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         if not self._plans:
             return EMPTY
         return f"{self._table.describe('Contratti', MORE)} · {OPEN_HINT}"
+
+    # --- the missing signed forms (F5) -----------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "missing_forms":
+            return (self.missing_days is None) is bool(parameters[0])
+        return True
+
+    def action_missing_forms(self, on: bool) -> None:
+        if not on:
+            self._filter_missing(None)
+            return
+
+        def chosen(days: int | None) -> None:
+            if days is not None:
+                self._asked_days = days
+                self._filter_missing(days)
+
+        self.app.push_screen(MissingFormsDialog(self._asked_days), chosen)
+
+    def _filter_missing(self, days: int | None) -> None:
+        self.missing_days = days
+        title = Text(TITLE, style="bold")
+        if days is not None:
+            title.append(" · ")
+            title.append(MISSING_TITLE.format(days=days))
+        self.query_one("#list-title", Static).update(title)
+        self.refresh_bindings()
+        self._table.reset()
+        self._load(0)
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ValidationError):
