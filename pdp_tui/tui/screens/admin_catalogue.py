@@ -1,8 +1,8 @@
 """Negozi e rivestimenti: the stores and the coverings on sale, kept by an administrator.
 
 Two tables side by side (Tab moves between them). ``n`` adds a store and ``r`` a
-covering from either table; ``m`` renames the store under the cursor and ``c`` closes or
-reopens it; ``d`` on the coverings withdraws one from sale or offers it again (plans
+covering from either table; ``m`` renames the store under the cursor, ``c`` closes or
+reopens it and ``p`` sets or clears its CUPS print queue (where F9 prints the form); ``d`` on the coverings withdraws one from sale or offers it again (plans
 already registered keep their covering). ``v`` sets the protection types' validity, shown
 below the tables.
 """
@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from pdp_tui.domain import CatalogueItem, ProtectionInfo, StoreInfo
-from pdp_tui.services import catalogue
+from pdp_tui.services import catalogue, printing
 from pdp_tui.services.errors import ValidationError
 from pdp_tui.tui.messages import OpenedByKey
 from pdp_tui.tui.service_calls import ServiceCalls
@@ -35,12 +35,18 @@ STORES = "Negozi"
 COVERINGS = "Rivestimenti"
 LOADING = "Caricamento…"
 STATUS = "{stores} negozi · {coverings} rivestimenti · Tab: passa all'altra tabella"
-STORE_COLUMNS = [("code", "Codice", 6), ("name", "Nome", 18), ("state", "Stato", 6)]
+STORE_COLUMNS = [
+    ("code", "Codice", 6),
+    ("name", "Nome", 15),
+    ("state", "Stato", 6),
+    ("queue", "Stampante", 11),
+]
+NO_QUEUE = "—"
 OPEN = "aperto"
 CLOSED = "chiuso"
 VALIDITY_LINE = "Validità (v): {items}"
 VALIDITY_ITEM = "{label} {months} mesi"
-COVERING_COLUMNS = [("label", "Rivestimento", 22), ("active", "In vendita", 10)]
+COVERING_COLUMNS = [("label", "Rivestimento", 18), ("active", "In vendita", 10)]
 YES = "sì"
 NO = "no"
 
@@ -78,6 +84,16 @@ REOPEN_QUESTION = "Riaprire il negozio {code} «{name}»? I suoi addetti potrann
 STORE_RENAMED = "Negozio {code} rinominato «{name}»."
 STORE_CLOSED = "Negozio {code} chiuso."
 STORE_REOPENED = "Negozio {code} riaperto."
+
+PRINTER = "Stampante"
+PRINTER_TITLE = "Stampante del negozio"
+PRINTER_LABEL = "Coda di stampa"
+PRINTER_INTRO = (
+    "Il nome della coda CUPS (lpstat -p) su cui F9 stampa il modulo di adesione dei Piani "
+    "del negozio {code}. Lascia vuoto per toglierla: il modulo verrà salvato in un file."
+)
+PRINTER_SET = "Negozio {code}: modulo stampato su «{queue}»."
+PRINTER_CLEARED = "Negozio {code}: nessuna stampante, il modulo verrà salvato in un file."
 
 VALIDITY = "Validità"
 VALIDITY_TITLE = "Validità dei Piani"
@@ -129,6 +145,24 @@ class RenameStoreDialog(FormDialog):
         self.submit(catalogue.rename_store, self.app.actor, self.store.code, values["name"])
 
 
+class PrinterDialog(FormDialog):
+    """The CUPS queue of a store; empty clears it. The result is a printing.StorePrinter."""
+
+    DIALOG_TITLE = PRINTER_TITLE
+    FIELDS = (FormField("queue", PRINTER_LABEL, max_length=127, placeholder="es. MI01-LASER"),)
+
+    def __init__(self, store: StoreInfo, queue: str | None) -> None:
+        super().__init__(Text(PRINTER_INTRO.format(code=store.code)))
+        self.store = store
+        self.queue = queue
+
+    def on_mount(self) -> None:
+        self.field("queue").value = self.queue or ""
+
+    def save(self, values: dict[str, Any]) -> None:
+        self.submit(printing.set_print_queue, self.app.actor, self.store.code, values["queue"])
+
+
 def set_validities(actor, months: dict[str, str]) -> list[ProtectionInfo]:
     """Each protection type's validity (code -> months typed); errors name the code."""
     for code, value in months.items():
@@ -177,10 +211,12 @@ class CatalogueData:
     coverings: list[CatalogueItem]
     on_sale: set[int]  # ids of the coverings on sale
     protections: list[ProtectionInfo]
+    queues: dict[str, str | None]  # store code -> CUPS print queue
 
 
 def _load(actor) -> CatalogueData:
     return CatalogueData(
+        queues={p.store_code: p.queue for p in printing.list_print_queues(actor)},
         stores=catalogue.list_store_details(actor),
         coverings=catalogue.list_coverings(actor, include_inactive=True),
         on_sale={c.id for c in catalogue.list_coverings(actor)},
@@ -216,6 +252,7 @@ class StoresTable(CatalogueTable):
         Binding("c,C", "set_store_open(False)", CLOSE, id="catalogo-chiudi"),
         Binding("c,C", "set_store_open(True)", REOPEN, id="catalogo-riapri"),
         Binding("m,M", "rename_store", RENAME, id="catalogo-rinomina"),
+        Binding("p,P", "store_printer", PRINTER, id="catalogo-stampante"),
         *CatalogueTable.COMMON_BINDINGS,
     ]
 
@@ -224,6 +261,9 @@ class StoresTable(CatalogueTable):
 
     def action_set_store_open(self, open: bool) -> None:
         self.screen.action_set_store_open(open)
+
+    def action_store_printer(self) -> None:
+        self.screen.action_store_printer()
 
 
 class CoveringsTable(CatalogueTable):
@@ -246,6 +286,7 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         self._coverings: dict[int, CatalogueItem] = {}
         self._stores: dict[str, StoreInfo] = {}
         self._protections: list[ProtectionInfo] = []
+        self._queues: dict[str, str | None] = {}
         self._on_sale: set[int] = set()
         self._select_store: str | None = None
         self._select_covering: int | None = None
@@ -296,6 +337,7 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
     def _show(self, data: CatalogueData) -> None:
         stores, coverings, on_sale = data.stores, data.coverings, data.on_sale
         self._stores = {s.code: s for s in stores}
+        self._queues = data.queues
         table = self.query_one("#stores", DataTable)
         keep = self._select_store or self._row_key(table)
         table.clear()
@@ -304,6 +346,7 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
                 Text(store.code),
                 Text(store.name),
                 Text(OPEN if store.open else CLOSED, style="" if store.open else "bold"),
+                Text(data.queues.get(store.code) or NO_QUEUE),
                 key=store.code,
             )
         self._restore(table, keep)
@@ -365,7 +408,7 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
         if action == "set_store_open":
             store = self.selected_store
             return store is not None and store.open is not parameters[0]
-        if action == "rename_store":
+        if action in ("rename_store", "store_printer"):
             return self.selected_store is not None or None
         if action == "validity":
             return bool(self._protections) or None
@@ -460,6 +503,19 @@ class CatalogueScreen(ServiceCalls, Screen[None]):
 
         text = Text(question.format(code=store.code, name=store.name))
         self.app.push_screen(ConfirmDialog(label, text, label), confirmed)
+
+    def action_store_printer(self) -> None:
+        store = self.selected_store
+        if store is None:
+            return
+
+        def saved(result: printing.StorePrinter | None) -> None:
+            if result is not None:
+                self._select_store = result.store_code
+                message = PRINTER_SET if result.queue else PRINTER_CLEARED
+                self._done(message.format(code=result.store_code, queue=result.queue))
+
+        self.app.push_screen(PrinterDialog(store, self._queues.get(store.code)), saved)
 
     def action_validity(self) -> None:
         if not self._protections:
