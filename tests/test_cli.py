@@ -135,8 +135,8 @@ def test_store_add_list_and_duplicate(run):
     code, out, _ = run("store", "list")
     assert code == 0
     assert [_cells(line) for line in out.splitlines()[1:]] == [
-        ["MI01", "Milano Centro", "aperto"],
-        ["RM01", "Roma Eur", "aperto"],
+        ["MI01", "Milano Centro", "aperto", "—"],
+        ["RM01", "Roma Eur", "aperto", "—"],
     ]
     code, _, err = run("store", "add", "MI01", "Altro")
     _assert_one_line_error(code, err, "Il negozio MI01 esiste già.")
@@ -342,13 +342,13 @@ def test_store_rename_close_reopen(run):
     assert (code, out.strip()) == (0, "Negozio MI01 rinominato «Milano Duomo».")
     code, out, _ = run("store", "close", "MI01")
     assert code == 0 and out.startswith("Negozio MI01 chiuso")
-    assert _cells(run("store", "list")[1].splitlines()[1]) == ["MI01", "Milano Duomo", "chiuso"]
+    assert _cells(run("store", "list")[1].splitlines()[1]) == ["MI01", "Milano Duomo", "chiuso", "—"]
     code, _, err = run("user", "add", "luigi", "--role", "staff", "--store", "MI01",
                        "--password-stdin", stdin=PASSWORD)  # fmt: skip
     _assert_one_line_error(code, err, "Il negozio MI01 è chiuso.")
     code, out, _ = run("store", "reopen", "MI01")
     assert code == 0 and "riaperto" in out
-    assert run("store", "list")[1].splitlines()[1].endswith("aperto")
+    assert _cells(run("store", "list")[1].splitlines()[1])[2] == "aperto"
     code, _, err = run("store", "close", "XX01")
     _assert_one_line_error(code, err, "Negozio XX01 inesistente.")
     code, _, err = run("store", "rename", "MI01", " ")
@@ -621,3 +621,77 @@ def test_demo_fills_realistic_searchable_plans_and_runs_twice(run):
     assert len({p.activation_code for p in again}) == 2300
     sequences = sorted(int(p.contract_number.rsplit("-", 1)[1]) for p in again)
     assert sequences == list(range(1, 2301))
+
+
+# --- the adhesion form: the store's printer, the PDF from the shell ----------------------
+
+
+def test_store_printer_set_show_clear_audited(run):
+    import json as _json
+
+    from pdp_tui.models import AuditEvent
+
+    run("store", "add", "MI01", "Milano Centro")
+    code, out, err = run("store", "printer", "mi01", "PDP-PDF")
+    assert (code, err) == (0, "")
+    assert out.strip() == (
+        "Negozio MI01: il modulo di adesione (F9) si stampa sulla coda CUPS «PDP-PDF»."
+    )
+    assert run("store", "printer", "MI01")[1].strip() == "Negozio MI01: coda di stampa «PDP-PDF»."
+    assert _cells(run("store", "list")[1].splitlines()[1]) == [
+        "MI01", "Milano Centro", "aperto", "PDP-PDF"
+    ]  # fmt: skip
+    code, out, _ = run("store", "printer", "MI01", "--clear")
+    assert code == 0
+    assert out.strip() == (
+        "Negozio MI01: nessuna stampante; F9 salva il modulo di adesione in un file."
+    )
+    assert run("store", "printer", "MI01")[1].strip() == (
+        "Negozio MI01: nessuna stampante impostata."
+    )
+    events = AuditEvent.select().where(AuditEvent.kind == "store_printer_set")
+    assert [_json.loads(e.detail)["after"] for e in events.order_by(AuditEvent.id)] == [
+        {"queue": "PDP-PDF"},
+        {"queue": None},
+    ]
+
+    code, _, err = run("store", "printer", "MI01", "X", "--clear")
+    assert code == 2
+    _assert_one_line_error(code, err, "indica la coda di stampa oppure --clear")
+    code, _, err = run("store", "printer", "XX01", "Q")
+    _assert_one_line_error(code, err, "Il negozio XX01 non esiste.")
+    code, _, err = run("store", "printer", "MI01", "due parole")
+    _assert_one_line_error(code, err, "Coda di stampa: fino a 127 caratteri")
+
+
+def test_form_writes_the_pdf_of_a_plan(run, tmp_path, monkeypatch):
+    from pdf_tools import pdf_text, qr_codes
+
+    from pdp_tui.models import AuditEvent, Plan
+
+    run("store", "add", "MI01", "Milano Centro")
+    run("user", "add", "mario", "--role", "staff", "--store", "MI01", "--password-stdin",
+        stdin=PASSWORD)  # fmt: skip
+    _register_plans(1)
+    row = Plan.get(Plan.contract_number == "E-0")
+    code_text = codes.format_code(row.activation_code)
+    monkeypatch.chdir(tmp_path)
+
+    code, out, err = run("form", "e-0")
+    assert (code, out) == (0, "")
+    written = tmp_path / "E-0.pdf"
+    size = f"{written.stat().st_size:,}".replace(",", ".")
+    assert err.strip() == (
+        f"Modulo di adesione del contratto E-0 scritto in E-0.pdf ({size} byte)."
+    )
+    assert code_text in pdf_text(written)
+    assert qr_codes(written) == [f"PDP:E-0:{code_text}"]
+
+    target = tmp_path / "copia.pdf"
+    code, _, err = run("form", "E-0", "-o", str(target))
+    assert code == 0 and target.read_bytes().startswith(b"%PDF-")
+    assert str(target) in err and not list(tmp_path.glob("*.part"))
+    assert AuditEvent.select().where(AuditEvent.kind == "form_made").count() == 2
+
+    code, _, err = run("form", "E-404")
+    _assert_one_line_error(code, err, "Contratto non trovato.")

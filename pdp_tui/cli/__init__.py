@@ -4,6 +4,8 @@
     pdp-tui --demo                        the app on a ready demo database
     pdp-tui migrate                       create or upgrade the schema
     pdp-tui store add CODE NAME | list | rename CODE NAME | close CODE | reopen CODE
+    pdp-tui store printer CODE [QUEUE | --clear]   the store's CUPS queue (F9)
+    pdp-tui form CONTRACT_NUMBER [-o FILE]          the adhesion form as a PDF
     pdp-tui covering add|list|retire ...
     pdp-tui protection list | set-validity CODE MONTHS
     pdp-tui user add|list|set|passwd|disable|enable|unlock ...

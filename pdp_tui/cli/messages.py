@@ -62,9 +62,25 @@ STORE_CLOSED = (
 )
 STORE_REOPENED = "Negozio {code} riaperto: i suoi addetti possono di nuovo accedere."
 NO_STORES = "Nessun negozio."
-STORE_HEADERS = ("codice", "nome", "stato")
+STORE_HEADERS = ("codice", "nome", "stato", "stampante")
 STORE_OPEN = "aperto"
 STORE_CLOSED_STATE = "chiuso"
+STORE_NO_PRINTER = "—"
+STORE_PRINTER_SET = "Negozio {code}: il modulo di adesione (F9) si stampa sulla coda CUPS «{queue}»."
+STORE_PRINTER_CLEARED = (
+    "Negozio {code}: nessuna stampante; F9 salva il modulo di adesione in un file."
+)
+STORE_PRINTER_SHOWN = "Negozio {code}: coda di stampa «{queue}»."
+STORE_PRINTER_NONE = "Negozio {code}: nessuna stampante impostata."
+STORE_PRINTER_BOTH = "indica la coda di stampa oppure --clear, non entrambe"
+
+FORM_WRITTEN = "Modulo di adesione del contratto {number} scritto in {path} ({size} byte)."
+FORM_WRITTEN_STDOUT = (
+    "Modulo di adesione del contratto {number} scritto sullo standard output ({size} byte)."
+)
+FORM_TO_TERMINAL = (
+    "il modulo è un PDF: non lo scrivo sul terminale (usa -o FILE o una redirezione)"
+)
 
 PROTECTION_HEADERS = ("codice", "tipo di protezione", "validità (mesi)", "in vendita")
 VALIDITY_SET = (

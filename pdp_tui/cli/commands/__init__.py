@@ -7,7 +7,17 @@ the standard library, config, domain and pdp_tui.cli, so that the plain app star
 
 from __future__ import annotations
 
-from pdp_tui.cli.commands import app, covering, demo, export, migrate, protection, store, user
+from pdp_tui.cli.commands import (
+    app,
+    covering,
+    demo,
+    export,
+    form,
+    migrate,
+    protection,
+    store,
+    user,
+)
 
 # In the order of `pdp-tui --help`.
 MODULES = (
@@ -18,5 +28,6 @@ MODULES = (
     protection,
     user,
     export,
+    form,
     demo,
 )
