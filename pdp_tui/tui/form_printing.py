@@ -67,8 +67,8 @@ class PrintOutcome(Static):
         self.update(Text(text))
         self.set_class(refused, "-refused")
         self.display = bool(text)
-        if text:
-            self.scroll_visible(animate=False)
+        if text:  # once laid out with its new height
+            self.call_after_refresh(self.scroll_visible, animate=False)
 
 
 class PrintsForm:

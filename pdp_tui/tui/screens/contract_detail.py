@@ -31,8 +31,10 @@ CHANGED = "Modifica salvata."
 SIGNED_FORM = "Modulo firmato"
 SIGNED_RECEIVED = "ricevuto il {day} da {who}"
 SIGNED_MISSING = "mancante"
-MARK_SIGNED = "Modulo ricevuto"
-UNDO_SIGNED = "Togli modulo ricevuto"
+# Short: the footer has room for them beside F9 at 80 columns (F1 lists them too).
+MARK_SIGNED = "Firmato"
+UNDO_SIGNED = "Non firmato"
+MARK_SIGNED_CONFIRM = "Ricevuto"
 MARK_SIGNED_TITLE = "Modulo firmato ricevuto"
 MARK_SIGNED_QUESTION = "Segnare come ricevuto il modulo di adesione firmato dal cliente?"
 SIGNED_MARKED = "Modulo firmato segnato come ricevuto."
@@ -43,6 +45,7 @@ FIELD_NAMES = {
     "covering": "rivestimento",
     "protection": "tipo di protezione",
     "status": "stato",
+    "form_signed": "modulo firmato",
 }
 
 
@@ -267,7 +270,7 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
 
         question = Text(f"Contratto {plan.contract_number} · {plan.customer}\n")
         question.append(MARK_SIGNED_QUESTION, style="bold")
-        self.app.push_screen(ConfirmDialog(MARK_SIGNED_TITLE, question, MARK_SIGNED), confirmed)
+        self.app.push_screen(ConfirmDialog(MARK_SIGNED_TITLE, question, MARK_SIGNED_CONFIRM), confirmed)
 
     def _signed_undone(self, plan: PlanDetail | None) -> None:
         if plan is not None:
