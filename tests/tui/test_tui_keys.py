@@ -276,9 +276,21 @@ def test_every_screen_key_is_unique_and_no_text_editing_key():
     from pdp_tui.tui.app import PdpApp
     from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
 
-    bindings = [*PdpApp.BINDINGS, *PlanEntryScreen.BINDINGS]
-    keys = [key for b in bindings for key in b.key.split(",") if key.startswith(("f", "ctrl+"))]
+    from pdp_tui.tui.form_printing import PRINT_FORM
+    from pdp_tui.tui.screens.contract_list import ContractListScreen
+
+    def f_and_ctrl(bindings) -> list[str]:
+        return [k for b in bindings for k in b.key.split(",") if k.startswith(("f", "ctrl+"))]
+
+    # PlanEntryScreen.BINDINGS holds F9 (PRINT_FORM), as the detail's do.
+    keys = f_and_ctrl([*PdpApp.BINDINGS, *PlanEntryScreen.BINDINGS])
+    assert {"f9", "ctrl+s"} <= set(keys)
     assert len(keys) == len(set(keys)), sorted(keys)
     editing = {key.strip() for b in Input.BINDINGS for key in b.key.split(",")}
     editing |= {"ctrl+c", "ctrl+v", "ctrl+x"}
     assert not (set(keys) & editing), set(keys) & editing
+    # The list's F5 (missing forms) takes no key of the app's nor of F9's; it shares F5 /
+    # Ctrl+G with Genera, which is on another screen.
+    list_keys = set(f_and_ctrl(ContractListScreen.BINDINGS))
+    assert not (list_keys & set(f_and_ctrl([*PdpApp.BINDINGS, PRINT_FORM]))), list_keys
+    assert not (list_keys & editing), list_keys & editing
