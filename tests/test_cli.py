@@ -342,7 +342,8 @@ def test_store_rename_close_reopen(run):
     assert (code, out.strip()) == (0, "Negozio MI01 rinominato «Milano Duomo».")
     code, out, _ = run("store", "close", "MI01")
     assert code == 0 and out.startswith("Negozio MI01 chiuso")
-    assert _cells(run("store", "list")[1].splitlines()[1]) == ["MI01", "Milano Duomo", "chiuso", "—"]
+    listed = _cells(run("store", "list")[1].splitlines()[1])
+    assert listed == ["MI01", "Milano Duomo", "chiuso", "—"]
     code, _, err = run("user", "add", "luigi", "--role", "staff", "--store", "MI01",
                        "--password-stdin", stdin=PASSWORD)  # fmt: skip
     _assert_one_line_error(code, err, "Il negozio MI01 è chiuso.")

@@ -66,7 +66,9 @@ STORE_HEADERS = ("codice", "nome", "stato", "stampante")
 STORE_OPEN = "aperto"
 STORE_CLOSED_STATE = "chiuso"
 STORE_NO_PRINTER = "—"
-STORE_PRINTER_SET = "Negozio {code}: il modulo di adesione (F9) si stampa sulla coda CUPS «{queue}»."
+STORE_PRINTER_SET = (
+    "Negozio {code}: il modulo di adesione (F9) si stampa sulla coda CUPS «{queue}»."
+)
 STORE_PRINTER_CLEARED = (
     "Negozio {code}: nessuna stampante; F9 salva il modulo di adesione in un file."
 )
@@ -78,9 +80,7 @@ FORM_WRITTEN = "Modulo di adesione del contratto {number} scritto in {path} ({si
 FORM_WRITTEN_STDOUT = (
     "Modulo di adesione del contratto {number} scritto sullo standard output ({size} byte)."
 )
-FORM_TO_TERMINAL = (
-    "il modulo è un PDF: non lo scrivo sul terminale (usa -o FILE o una redirezione)"
-)
+FORM_TO_TERMINAL = "il modulo è un PDF: non lo scrivo sul terminale (usa -o FILE o una redirezione)"
 
 PROTECTION_HEADERS = ("codice", "tipo di protezione", "validità (mesi)", "in vendita")
 VALIDITY_SET = (

@@ -274,10 +274,9 @@ def test_every_screen_key_is_unique_and_no_text_editing_key():
     from textual.widgets import Input
 
     from pdp_tui.tui.app import PdpApp
-    from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
-
     from pdp_tui.tui.form_printing import PRINT_FORM
     from pdp_tui.tui.screens.contract_list import ContractListScreen
+    from pdp_tui.tui.screens.plan_entry import PlanEntryScreen
 
     def f_and_ctrl(bindings) -> list[str]:
         return [k for b in bindings for k in b.key.split(",") if k.startswith(("f", "ctrl+"))]

@@ -203,7 +203,8 @@ async def test_double_genera_registers_one_plan(sqlite_seed, make_app, keys, at_
         else:
             await pilot.press(*keys)
         code = await wait_for_code(pilot)
-        await wait_until(pilot, lambda: form_message(app) == "Registrato. F9: stampa il modulo · F2: nuovo Piano.")
+        registered = "Registrato. F9: stampa il modulo · F2: nuovo Piano."
+        await wait_until(pilot, lambda: form_message(app) == registered)
         assert " ".join(codes.format_code(code)) in panel_text(app)
         assert not any(
             app.screen.query_one(f"#{field}-error").display for field in EMPTY_FORM_ERRORS

@@ -186,8 +186,10 @@ def test_contract_list_missing_forms(snap_compare, listed, make_app):
         await pilot.press("enter")
         await wait_until(
             pilot,
-            lambda: isinstance(app.screen, ContractListScreen)
-            and app.screen.query_one("#plans", DataTable).row_count == len(CUSTOMERS) - 1,
+            lambda: (
+                isinstance(app.screen, ContractListScreen)
+                and app.screen.query_one("#plans", DataTable).row_count == len(CUSTOMERS) - 1
+            ),
         )
         await pilot.pause(0.1)
 

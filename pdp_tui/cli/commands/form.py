@@ -53,9 +53,7 @@ def write_form(args: argparse.Namespace) -> int:
         _write(path, made.pdf)
         message, where = messages.FORM_WRITTEN, str(path)
     print(
-        message.format(
-            number=made.plan.contract_number, path=where, size=number(len(made.pdf))
-        ),
+        message.format(number=made.plan.contract_number, path=where, size=number(len(made.pdf))),
         file=sys.stderr,
     )
     return EXIT_OK

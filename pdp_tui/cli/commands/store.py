@@ -40,7 +40,9 @@ def register(commands: Commands) -> None:
         "queue", metavar="CODA", nargs="?", help="nome della coda CUPS (lpstat -p), es. MI01-LASER"
     )
     printer.add_argument(
-        "--clear", action="store_true", help="toglie la stampante: il modulo viene salvato in un file"
+        "--clear",
+        action="store_true",
+        help="toglie la stampante: il modulo viene salvato in un file",
     )
 
 
@@ -54,9 +56,7 @@ def add_store(args: argparse.Namespace) -> int:
 
 
 def list_stores(args: argparse.Namespace) -> int:
-    from pdp_tui.services import catalogue
-
-    from pdp_tui.services import printing
+    from pdp_tui.services import catalogue, printing
 
     with database_session(settings_for(args)):
         stores = catalogue.list_store_details(SYSTEM)

@@ -2,8 +2,9 @@
 
 Two tables side by side (Tab moves between them). ``n`` adds a store and ``r`` a
 covering from either table; ``m`` renames the store under the cursor, ``c`` closes or
-reopens it and ``p`` sets or clears its CUPS print queue (where F9 prints the form); ``d`` on the coverings withdraws one from sale or offers it again (plans
-already registered keep their covering). ``v`` sets the protection types' validity, shown
+reopens it and ``p`` sets or clears its CUPS print queue (where F9 prints the form); ``d``
+on the coverings withdraws one from sale or offers it again (plans already registered keep
+their covering). ``v`` sets the protection types' validity, shown
 below the tables.
 """
 

@@ -270,7 +270,8 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
 
         question = Text(f"Contratto {plan.contract_number} · {plan.customer}\n")
         question.append(MARK_SIGNED_QUESTION, style="bold")
-        self.app.push_screen(ConfirmDialog(MARK_SIGNED_TITLE, question, MARK_SIGNED_CONFIRM), confirmed)
+        dialog = ConfirmDialog(MARK_SIGNED_TITLE, question, MARK_SIGNED_CONFIRM)
+        self.app.push_screen(dialog, confirmed)
 
     def _signed_undone(self, plan: PlanDetail | None) -> None:
         if plan is not None:
