@@ -241,7 +241,7 @@ async def test_list_shows_the_signed_form_and_filters_the_missing_ones(
         table = app.screen.query_one("#plans", DataTable)
         await wait_until(pilot, lambda: table.row_count == 3, "the rows")
         assert column(table, "form") == ["—", "✓", "—"]
-        assert "F5 Moduli mancanti" in footer(app)
+        assert "F5 Mancanti" in footer(app)
 
         await pilot.press("f5")  # from the search field
         await wait_until(pilot, lambda: isinstance(app.screen, MissingFormsDialog), "the days")
@@ -253,14 +253,14 @@ async def test_list_shows_the_signed_form_and_filters_the_missing_ones(
         assert [c.split()[0] for c in column(table, "contract")] == ["PDP-C", "PDP-A"]
         title = flat(region_text(app, app.screen.query_one("#list-title")))
         assert title == "Elenco completo · solo moduli firmati mancanti da almeno 14 giorni"
-        assert "F5 Tutti i contratti" in footer(app)
+        assert "F5 Tutti" in footer(app)
 
         await type_text(pilot, "pdp-a")  # the filter holds while searching
         await wait_until(pilot, lambda: table.row_count == 1, "the search")
 
         await pilot.press("ctrl+u", "f5")  # F5 again: every plan
         await wait_until(pilot, lambda: table.row_count == 3, "every plan")
-        assert "F5 Moduli mancanti" in footer(app)
+        assert "F5 Mancanti" in footer(app)
 
         await pilot.press("ctrl+g")  # = F5
         await wait_until(pilot, lambda: isinstance(app.screen, MissingFormsDialog), "the days")

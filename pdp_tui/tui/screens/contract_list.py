@@ -39,8 +39,9 @@ MORE = "↓ per i successivi"
 VOIDED_MARK = " ✗"
 SIGNED_MARK = "✓"
 MISSING_MARK = "—"
-MISSING_FILTER = "Moduli mancanti"
-ALL_PLANS = "Tutti i contratti"
+# Short: with them the list's footer keeps F1, F2 and F3 at 80 columns (F1 lists it too).
+MISSING_FILTER = "Mancanti"
+ALL_PLANS = "Tutti"
 MISSING_TITLE = "solo moduli firmati mancanti da almeno {days} giorni"
 MISSING_DIALOG_TITLE = "Moduli firmati mancanti"
 MISSING_DIALOG_INTRO = (
