@@ -251,8 +251,8 @@ async def test_login_footer_offers_only_what_works_before_login(make_app):
         )
 
 
-async def test_first_start_says_how_to_create_the_first_administrator(make_app):
-    app = make_app()  # a database without accounts
+async def test_first_start_says_how_to_create_the_first_administrator(sqlite_database, make_app):
+    app = make_app()  # a migrated database without accounts
     async with app.run_test(size=(80, 24)) as pilot:
         message = app.screen.query_one("#login-message")
         await wait_until(pilot, lambda: "primo amministratore" in region_text(app, message))
