@@ -85,6 +85,10 @@ ACCOUNT_CREATED = (
     "Account {username} creato ({role}{where}): la password va cambiata al primo accesso."
 )
 ACCOUNT_STORE = ", negozio {store}"
+TEMPORARY_PASSWORD = (
+    "Password temporanea di {username}: {password}\n"
+    "Consegnala all'utente: non verrà mostrata di nuovo e va cambiata al primo accesso."
+)
 PASSWORD_SET = "Password di {username} impostata: va cambiata al primo accesso. Account sbloccato."
 ACCOUNT_DISABLED = "Account {username} disattivato."
 ACCOUNT_ENABLED = "Account {username} riattivato."
