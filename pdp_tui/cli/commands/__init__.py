@@ -7,16 +7,29 @@ the standard library, config, domain and pdp_tui.cli, so that the plain app star
 
 from __future__ import annotations
 
-from pdp_tui.cli.commands import app, covering, demo, export, migrate, protection, store, user
+from pdp_tui.cli.commands import (
+    app,
+    audit,
+    covering,
+    db,
+    demo,
+    export,
+    migrate,
+    protection,
+    store,
+    user,
+)
 
 # In the order of `pdp-tui --help`.
 MODULES = (
     app,
     migrate,
+    db,
     store,
     covering,
     protection,
     user,
     export,
+    audit,
     demo,
 )
