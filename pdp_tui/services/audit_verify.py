@@ -96,15 +96,12 @@ _EVENT_COLUMNS = (
 
 
 def _event_batches(batch: int) -> Iterator[list[tuple]]:
-    last = 0
+    last = None  # from the very first id, whatever it is (an intruder's 0 or -1 too)
     while True:
-        rows = list(
-            AuditEvent.select(*_EVENT_COLUMNS)
-            .where(AuditEvent.id > last)
-            .order_by(AuditEvent.id)
-            .limit(batch)
-            .tuples()
-        )
+        query = AuditEvent.select(*_EVENT_COLUMNS)
+        if last is not None:
+            query = query.where(AuditEvent.id > last)
+        rows = list(query.order_by(AuditEvent.id).limit(batch).tuples())
         if not rows:
             return
         yield rows
@@ -148,13 +145,15 @@ def _verify_events(batch: int) -> tuple[int, str]:
     return count, prev_hash
 
 
-def _plan_batches(batch: int) -> Iterator[tuple[int, int | None, list[tuple]]]:
-    """(after id, up to id (None: no end), plans) — ranges that together cover every id."""
-    last = 0
+def _plan_batches(batch: int) -> Iterator[tuple[int | None, int | None, list[tuple]]]:
+    """(after id (None: from the start), up to id (None: to the end), plans): ranges that
+    together cover every id."""
+    last = None
     while True:
-        rows = list(
-            audit.plan_state_query().where(Plan.id > last).order_by(Plan.id).limit(batch).tuples()
-        )
+        query = audit.plan_state_query()
+        if last is not None:
+            query = query.where(Plan.id > last)
+        rows = list(query.order_by(Plan.id).limit(batch).tuples())
         end = rows[-1][0] if len(rows) == batch else None
         yield last, end, rows
         if end is None:
@@ -162,9 +161,11 @@ def _plan_batches(batch: int) -> Iterator[tuple[int, int | None, list[tuple]]]:
         last = end
 
 
-def _latest_states(after: int, up_to: int | None) -> dict[int, tuple[int, dict | None]]:
+def _latest_states(after: int | None, up_to: int | None) -> dict[int, tuple[int, dict | None]]:
     """plan id -> (id, state) of the latest event recording a plan with an id in the range."""
-    in_range = AuditEvent.plan_id > after
+    in_range = AuditEvent.plan_id.is_null(False)
+    if after is not None:
+        in_range &= AuditEvent.plan_id > after
     if up_to is not None:
         in_range &= AuditEvent.plan_id <= up_to
     latest = AuditEvent.select(fn.MAX(AuditEvent.id)).where(in_range).group_by(AuditEvent.plan_id)
