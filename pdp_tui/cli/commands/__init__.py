@@ -24,12 +24,12 @@ from pdp_tui.cli.commands import (
 MODULES = (
     app,
     migrate,
-    db,
     store,
     covering,
     protection,
     user,
     export,
     audit,
+    db,
     demo,
 )
