@@ -119,6 +119,7 @@ def test_plan_events_record_what_the_plan_became(history):
     ).exists()
 
 
+@pytest.mark.pgbouncer
 def test_verify_passes_and_counts(history):
     report = verify()
     assert report.events == AuditEvent.select().count()
@@ -345,6 +346,7 @@ db.release()
 """
 
 
+@pytest.mark.pgbouncer
 def test_writers_in_several_processes_keep_the_chain_whole(db_url, seed):
     db.release()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
