@@ -162,22 +162,28 @@ def record(
         "detail": json.dumps(detail, ensure_ascii=False, default=str) if detail else "",
         "plan_id": plan,
     }
-    with database.atomic():
-        head = AuditChain.select().where(AuditChain.id == 1)
-        if is_postgres():
-            head = head.for_update()
-        prev_hash = head.get().last_hash
-        digest = event_hash(fields, prev_hash)
-        event_id = AuditEvent.insert(
-            user=fields["user_id"],
-            store=fields["store_id"],
-            prev_hash=prev_hash,
-            hash=digest,
-            **{k: v for k, v in fields.items() if k not in ("user_id", "store_id")},
-        ).execute()
-        AuditChain.update(last_id=event_id, last_hash=digest).where(
-            AuditChain.id == 1
-        ).execute()
+    if database.in_transaction():
+        _append(fields)  # in the caller's transaction: no savepoint (two round trips) needed
+    else:
+        with database.atomic():
+            _append(fields)
+
+
+def _append(fields: dict[str, Any]) -> None:
+    """Chain the event after the head, locked until the transaction ends."""
+    head = AuditChain.select(AuditChain.last_hash).where(AuditChain.id == 1)
+    if is_postgres():
+        head = head.for_update()
+    prev_hash = head.scalar()
+    digest = event_hash(fields, prev_hash)
+    event_id = AuditEvent.insert(
+        user=fields["user_id"],
+        store=fields["store_id"],
+        prev_hash=prev_hash,
+        hash=digest,
+        **{k: v for k, v in fields.items() if k not in ("user_id", "store_id")},
+    ).execute()
+    AuditChain.update(last_id=event_id, last_hash=digest).where(AuditChain.id == 1).execute()
 
 
 # What support staff may read of the log: their lookups and the changes to plans.
