@@ -7,11 +7,11 @@
 - The events already in the log are chained in id order (their hashes filled in, with the
   append-only trigger set aside for the purpose), then one ``plan_state`` event per plan
   records each plan's fields as they are now, so the chain covers every plan from here on.
-- History is never rewritten, by the table owner either: plan_change refuses UPDATE (both
-  backends), audit_chain refuses DELETE, and on PostgreSQL a statement-level trigger
-  refuses TRUNCATE (which row triggers do not see) on plan, plan_change, audit_event and
-  audit_chain. The app's own role has no UPDATE, DELETE or TRUNCATE there at all
-  (``pdp-tui db grant-app``).
+- History is never emptied, by the table owner either: audit_chain refuses DELETE, and on
+  PostgreSQL a statement-level trigger refuses TRUNCATE (which row triggers do not see) on
+  plan, plan_change, audit_event and audit_chain. The app's own role has no UPDATE of the
+  history or the log, and no DELETE or TRUNCATE anywhere (``pdp-tui db grant-app``); what
+  a correction changed is also in its audit event, under the chain.
 
 The hash encoding is frozen here as in services/audit.py: the events written now must
 verify with the code of every later version (tests/test_audit_chain.py checks both agree).
@@ -53,14 +53,10 @@ TRIGGERS_POSTGRES = [
             FOR EACH STATEMENT EXECUTE FUNCTION pdp_refuse_change()"""
         for table in TRUNCATE_REFUSED
     ),
-    """CREATE TRIGGER plan_change_no_update BEFORE UPDATE ON plan_change
-       FOR EACH ROW EXECUTE FUNCTION pdp_refuse_change()""",
     """CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
        FOR EACH ROW EXECUTE FUNCTION pdp_refuse_change()""",
 ]
 TRIGGERS_SQLITE = [
-    """CREATE TRIGGER plan_change_no_update BEFORE UPDATE ON plan_change
-       BEGIN SELECT RAISE(ABORT, 'plan_change is append-only'); END""",
     """CREATE TRIGGER audit_chain_no_delete BEFORE DELETE ON audit_chain
        BEGIN SELECT RAISE(ABORT, 'audit_chain is append-only'); END""",
 ]
@@ -207,14 +203,12 @@ def down(migrator, db):
     if postgres:
         for table in TRUNCATE_REFUSED:
             db.execute_sql(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-        db.execute_sql("DROP TRIGGER IF EXISTS plan_change_no_update ON plan_change")
         db.execute_sql("DROP TRIGGER IF EXISTS audit_chain_no_delete ON audit_chain")
         db.execute_sql("ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only")
         event.delete().where(event.kind == PLAN_STATE_KIND).execute()
         db.execute_sql("ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only")
     else:
-        for name in ("plan_change_no_update", "audit_chain_no_delete"):
-            db.execute_sql(f"DROP TRIGGER IF EXISTS {name}")
+        db.execute_sql("DROP TRIGGER IF EXISTS audit_chain_no_delete")
         db.execute_sql("DROP TRIGGER audit_event_no_delete")
         event.delete().where(event.kind == PLAN_STATE_KIND).execute()
         db.execute_sql(SQLITE_AUDIT_NO_DELETE)
