@@ -58,7 +58,6 @@ def measure(backend: str, runs: int, verify_events: int) -> None:
     from pdp_tui import config, db
     from pdp_tui.domain import SYSTEM, Role
     from pdp_tui.services import accounts, audit, audit_verify, auth, catalogue, plans
-    from pdp_tui.services.errors import ServiceError
 
     url = _fresh_url(backend)
     config.use(config.load_settings(env={}, database_url=url))

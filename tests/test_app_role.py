@@ -12,8 +12,8 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import _as_role, make_seed
+
 from pdp_tui import cli, db
 from pdp_tui.db_grants import APP_GRANTS
 from pdp_tui.domain import SYSTEM
@@ -126,7 +126,7 @@ FORBIDDEN = [
     "DELETE FROM plan",
     "DELETE FROM audit_event",
     "DELETE FROM plan_change",
-    "DELETE FROM \"user\"",
+    'DELETE FROM "user"',
     "UPDATE plan SET activation_code = 'ZZZZZZZZZZZZ'",
     "UPDATE plan SET contract_number = 'ALTRO'",
     "UPDATE plan SET store_id = store_id",
@@ -187,4 +187,3 @@ def test_the_app_works_as_its_role_and_cannot_rewrite_history(app_url, owner_url
             with pytest.raises(psycopg.errors.RaiseException, match="append-only"):
                 conn.execute(f"TRUNCATE {table} CASCADE")
         assert conn.execute("SELECT count(*) FROM plan_change").fetchone()[0] == 4
-

@@ -41,7 +41,9 @@ def tamper(db_url: str, *statements: str) -> None:
     if db_url.startswith("sqlite"):
         conn = sqlite3.connect(db_url.removeprefix("sqlite:///"))
         try:
-            names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]
+            names = [
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+            ]
             for name in names:
                 conn.execute(f"DROP TRIGGER {name}")
             for sql in statements:
@@ -103,9 +105,7 @@ def test_plan_events_record_what_the_plan_became(history):
     assert state["first_name"] == "Nicola" and state["last_name"] == "D'Amico"
     assert state["activation_code"] == one.activation_code
     assert state["contract_number"] == "MI-1"
-    kinds = {
-        e.kind for e in AuditEvent.select().where(AuditEvent.plan_id.is_null(False))
-    }
+    kinds = {e.kind for e in AuditEvent.select().where(AuditEvent.plan_id.is_null(False))}
     assert kinds == {
         audit.Kind.PLAN_REGISTERED,
         audit.Kind.PLAN_CORRECTED,
@@ -114,9 +114,11 @@ def test_plan_events_record_what_the_plan_became(history):
         audit.Kind.FORM_SIGNED_UNDONE,
     }
     # Lookups name no plan: only changes carry a plan's fields.
-    assert not AuditEvent.select().where(
-        (AuditEvent.kind == audit.Kind.PLAN_VIEWED) & AuditEvent.plan_id.is_null(False)
-    ).exists()
+    assert (
+        not AuditEvent.select()
+        .where((AuditEvent.kind == audit.Kind.PLAN_VIEWED) & AuditEvent.plan_id.is_null(False))
+        .exists()
+    )
 
 
 @pytest.mark.pgbouncer
@@ -276,7 +278,9 @@ def test_a_plan_inserted_behind_the_apps_back_is_caught(db_url, history):
     copied = columns.replace("contract_number", "'MI-FALSO'").replace(
         "activation_code", "'ABCDEFGHJKMN'"
     )
-    tamper(db_url, f"INSERT INTO plan ({columns}) SELECT {copied} FROM plan WHERE id = {history[0].id}")
+    tamper(
+        db_url, f"INSERT INTO plan ({columns}) SELECT {copied} FROM plan WHERE id = {history[0].id}"
+    )
     assert "il Piano MI-FALSO non compare nel registro" in broken()
 
 

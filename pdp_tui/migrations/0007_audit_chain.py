@@ -21,8 +21,15 @@ import datetime
 import hashlib
 import json
 
-from peewee import CharField, DateField, DateTimeField, IntegerField, Model, PostgresqlDatabase
-from peewee import TextField
+from peewee import (
+    CharField,
+    DateField,
+    DateTimeField,
+    IntegerField,
+    Model,
+    PostgresqlDatabase,
+    TextField,
+)
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("at", "user_id", "username", "store_id", "kind", "target", "detail", "plan_id")

@@ -147,15 +147,11 @@ def record(
     if plan is not None:
         if kind not in PLAN_STATE_KINDS:
             raise ValueError(f"{kind} does not record a plan's state")
-        detail["state"] = plan_state_of(
-            plan_state_query().where(Plan.id == plan).tuples().get()
-        )
+        detail["state"] = plan_state_of(plan_state_query().where(Plan.id == plan).tuples().get())
     fields = {
         "at": utcnow(),
         "user_id": actor.id if actor else None,
-        "username": (
-            username if username is not None else actor.username if actor else ""
-        )[:100],
+        "username": (username if username is not None else actor.username if actor else "")[:100],
         "store_id": actor.store_id if actor else None,
         "kind": kind,
         "target": target[:100],

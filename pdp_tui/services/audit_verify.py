@@ -111,7 +111,18 @@ def _event_batches(batch: int) -> Iterator[list[tuple]]:
 def _verify_events(batch: int) -> tuple[int, str]:
     prev_hash, count, last_id = audit.GENESIS, 0, None
     for rows in _event_batches(batch):
-        for event_id, at, user_id, username, store_id, kind, target, detail, plan_id, *hashes in rows:
+        for (
+            event_id,
+            at,
+            user_id,
+            username,
+            store_id,
+            kind,
+            target,
+            detail,
+            plan_id,
+            *hashes,
+        ) in rows:
             stored_prev, stored_hash = hashes
             fields = {
                 "at": at,
