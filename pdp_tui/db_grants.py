@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from peewee import Database
 
+from pdp_tui.db import MIGRATIONS_TABLE
+
 # Table -> privileges. "UPDATE (a, b)" is an UPDATE of those columns only.
 APP_GRANTS: dict[str, tuple[str, ...]] = {
     "store": ("SELECT", "INSERT", "UPDATE (name, active, print_queue)"),
@@ -37,7 +39,7 @@ APP_GRANTS: dict[str, tuple[str, ...]] = {
     "plan_change": ("SELECT", "INSERT"),
     "audit_event": ("SELECT", "INSERT"),
     "audit_chain": ("SELECT", "UPDATE (last_id, last_hash)"),
-    "migratehistory": ("SELECT",),  # the app checks the schema's version at start
+    MIGRATIONS_TABLE: ("SELECT",),  # the app checks the schema's version at start
 }
 # A table this version does not know (a newer migration's): what the app may need, still
 # without DELETE or TRUNCATE. The command names such tables.
