@@ -12,17 +12,49 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import _as_role, make_seed
 
 from pdp_tui import cli, db
 from pdp_tui.db_grants import APP_GRANTS
-from pdp_tui.domain import SYSTEM
+from pdp_tui.domain import SYSTEM, Role
 from pdp_tui.models import ALL_MODELS
-from pdp_tui.services import audit_verify, auth, corrections, plans, signed_forms
+from pdp_tui.services import (
+    accounts,
+    audit_verify,
+    auth,
+    catalogue,
+    corrections,
+    plans,
+    signed_forms,
+)
 
 pytestmark = pytest.mark.postgres
 
 SUPERUSER = os.environ.get("PDP_TEST_POSTGRES_URL", "")
+PASSWORD = "password-di-prova"
+
+
+def _as_role(url: str, role: str, password: str) -> str:
+    parts = urlsplit(url)
+    netloc = f"{role}:{password}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
+
+
+def make_seed() -> SimpleNamespace:
+    """Two stores' staff, support (the app's own writes: stores, accounts, logins)."""
+    catalogue.add_store(SYSTEM, "MI01", "Milano Centro")
+    for username, role, store in (
+        ("vendite.mi", Role.STAFF, "MI01"),
+        ("assistenza", Role.SUPPORT, None),
+    ):
+        accounts.create_user(
+            SYSTEM, username, role, password=PASSWORD, store_code=store,
+            must_change_password=False,
+        )  # fmt: skip
+    return SimpleNamespace(
+        staff_mi=auth.authenticate("vendite.mi", PASSWORD),
+        support=auth.authenticate("assistenza", PASSWORD),
+        coverings=catalogue.list_coverings(SYSTEM),
+    )
 
 
 def _superuser():
