@@ -119,7 +119,12 @@ class PlanChange(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    """Append-only log: who did what, when. Never updated or deleted."""
+    """Append-only log: who did what, when. Never updated or deleted.
+
+    A hash chain (migration 0007): ``hash`` is the SHA-256 of the event's own fields and
+    ``prev_hash``, the hash of the event before it (services/audit.py). Events that change
+    a plan name it in ``plan_id`` and record in ``detail`` what its fields became.
+    """
 
     at = DateTimeField(default=utcnow)
     user = ForeignKeyField(User, null=True, on_delete="RESTRICT")
@@ -128,9 +133,13 @@ class AuditEvent(BaseModel):
     kind = CharField(max_length=30)
     target = CharField(max_length=100, default="")
     detail = TextField(default="")
+    plan_id = IntegerField(null=True)  # the plan whose fields ``detail`` records
+    prev_hash = CharField(max_length=64, default="")
+    hash = CharField(max_length=64, default="")
 
     class Meta:
         indexes = (
+            (("plan_id", "id"), False),  # migration 0007
             (("at",), False),
             (("user", "at"), False),
             (("store", "at"), False),
@@ -138,4 +147,12 @@ class AuditEvent(BaseModel):
         )
 
 
-ALL_MODELS = [Store, User, Covering, Protection, Plan, PlanChange, AuditEvent]
+class AuditChain(BaseModel):
+    """The head of the audit log's hash chain: one row (id 1), the last event and its hash.
+    Writers lock it (services/audit.py), so that events are chained one after the other."""
+
+    last_id = IntegerField(null=True)
+    last_hash = CharField(max_length=64)
+
+
+ALL_MODELS = [Store, User, Covering, Protection, Plan, PlanChange, AuditEvent, AuditChain]

@@ -308,6 +308,52 @@ def test_user_passwd_disable_enable_unlock(run):
     _assert_one_line_error(code, err, "inesistente")
 
 
+def _generated(out: str, username: str) -> str:
+    found = re.findall(rf"Password temporanea di {re.escape(username)}: (\S+)", out)
+    assert len(found) == 1, out  # printed once
+    return found[0]
+
+
+def test_user_add_and_passwd_generate_a_temporary_password(run, monkeypatch):
+    """Issue 10: --generate draws a strong password, prints it once, and it must be changed."""
+    from pdp_tui.models import User
+    from pdp_tui.services import auth
+
+    def no_prompt(prompt=""):
+        raise AssertionError("asked for a password with --generate")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    run("store", "add", "MI01", "Milano Centro")
+    code, out, err = run(
+        "user", "add", "mario", "--role", "staff", "--store", "MI01", "--name", "Mario Rossi",
+        "--generate",
+    )  # fmt: skip
+    assert code == 0, err
+    first = _generated(out, "mario")
+    assert out.count(first) == 1
+    auth.check_password_policy("mario", first, full_name="Mario Rossi")
+    user = User.get(User.username == "mario")
+    assert user.must_change_password is True
+    assert first not in user.password_hash
+    assert auth.authenticate("mario", first).must_change_password
+
+    User.update(must_change_password=False).where(User.id == user.id).execute()
+    code, out, err = run("user", "passwd", "MARIO", "--generate")
+    assert code == 0, err
+    second = _generated(out, "mario")
+    assert second != first
+    assert User.get_by_id(user.id).must_change_password is True
+    assert auth.authenticate("mario", second).must_change_password
+    assert not auth.verify_password(auth.actor_for(User.get_by_id(user.id)), first)
+
+    code, _, err = run("user", "passwd", "mario", "--generate", "--password-stdin")
+    assert code == 2
+    _assert_one_line_error(code, err, "non si usa insieme a")
+    code, out, err = run("user", "passwd", "nessuno", "--generate")
+    _assert_one_line_error(code, err, "Utente nessuno inesistente.")
+    assert "Password temporanea" not in out
+
+
 def test_user_set_role_store_and_name(run):
     run("store", "add", "MI01", "Milano Centro")
     run("store", "add", "RM01", "Roma Eur")

@@ -60,7 +60,12 @@ def test_registration_is_audited(seed, register):
         seed.rm[0],
     )
     assert event.target == "A-1"
-    assert json.loads(event.detail) == {"plan_id": plan.id}
+    detail = json.loads(event.detail)
+    state = detail.pop("state")  # what the plan's fields are: the audit chain covers them
+    assert state["activation_code"] == plan.activation_code.replace("-", "")
+    assert (state["contract_number"], state["store_id"]) == ("A-1", seed.rm[0])
+    assert detail == {"plan_id": plan.id}
+    assert event.plan_id == plan.id
 
 
 def test_each_protection_type_and_covering(seed, register):

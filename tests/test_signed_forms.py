@@ -66,7 +66,9 @@ def test_staff_marks_the_signed_form_received(seed, plan):
     assert entry.changed_by == "Giulia Bianchi" and entry.reason == ""
     [event] = events(Kind.FORM_SIGNED)
     assert (event.username, event.target) == ("vendite.mi", "PDP-300")
-    assert json.loads(event.detail) == {"plan_id": plan.id}
+    detail = json.loads(event.detail)
+    assert detail.pop("state")["form_signed_by_id"] == event.user_id
+    assert detail == {"plan_id": plan.id}
 
 
 def test_support_undoes_a_mistaken_mark_with_a_reason(seed, plan):

@@ -101,6 +101,10 @@ ACCOUNT_CREATED = (
     "Account {username} creato ({role}{where}): la password va cambiata al primo accesso."
 )
 ACCOUNT_STORE = ", negozio {store}"
+TEMPORARY_PASSWORD = (
+    "Password temporanea di {username}: {password}\n"
+    "Consegnala all'utente: non verrà mostrata di nuovo e va cambiata al primo accesso."
+)
 PASSWORD_SET = "Password di {username} impostata: va cambiata al primo accesso. Account sbloccato."
 ACCOUNT_DISABLED = "Account {username} disattivato."
 ACCOUNT_ENABLED = "Account {username} riattivato."
@@ -116,6 +120,26 @@ ACCOUNT_STATE_ACTIVE = "attivo"
 PASSWORD_CHANGE_REQUIRED = "richiesto"
 PASSWORD_CHANGE_NOT_REQUIRED = "no"
 NONE = "-"
+
+GRANT_ONLY_POSTGRES = (
+    "grant-app vale solo per PostgreSQL: con SQLite i permessi sono quelli del file."
+)
+APP_ROLE_CREATED = (
+    "Ruolo {role} creato (LOGIN, senza password) con i permessi dell'app sullo schema "
+    "{schema} ({tables} tabelle)."
+)
+APP_ROLE_UPDATED = "Permessi del ruolo {role} sullo schema {schema} reimpostati ({tables} tabelle)."
+APP_ROLE_UNKNOWN_TABLES = (
+    "Attenzione: tabelle sconosciute a questa versione, con SELECT, INSERT e UPDATE: {tables}"
+)
+APP_ROLE_SET_PASSWORD = (
+    "Imposta la password del ruolo come superutente o proprietario, ad esempio in psql: "
+    "\\password {role}"
+)
+CHAIN_VERIFIED = (
+    "Registro integro: {events} eventi e {plans} Piani corrispondono. "
+    "Impronta dell'ultimo evento: {head}"
+)
 
 PLANS_EXPORTED = "Piani esportati: {count}{where}."
 EXPORTED_TO = " in {path}"

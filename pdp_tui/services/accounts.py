@@ -143,6 +143,13 @@ def list_users(actor: Actor) -> list[Account]:
     return [_account(u, u.store.code if u.store_id else None, now) for u in query]
 
 
+def find_user(actor: Actor, username: str) -> Account:
+    """One account by its username; NotFound if there is none."""
+    require(actor, Permission.ADMINISTER)
+    user = _get(username)
+    return _account(user, _store_code(user.store_id), utcnow())
+
+
 def _get(username: str) -> User:
     user = User.get_or_none(User.username == normalise_username(username))
     if user is None:
@@ -166,16 +173,17 @@ def reset_password(actor: Actor, username: str, new_password: str) -> None:
         audit.record(audit.Kind.PASSWORD_RESET, actor, target=user.username)
 
 
-def generate_temporary_password() -> str:
+def generate_temporary_password(username: str = "", full_name: str = "") -> str:
     """A random password to hand over once (e.g. ``k7pm-3xqa-9trw``, 60 bits from ``secrets``):
-    easy to read out and type, and accepted by the password policy."""
+    easy to read out and type, and accepted by the password policy (for ``username`` and
+    ``full_name`` too, when given)."""
     while True:
         password = "-".join(
             "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_GROUP_LENGTH))
             for _ in range(TEMPORARY_GROUPS)
         )
         try:
-            check_password_policy("", password)
+            check_password_policy(username, password, full_name=full_name)
         except ValidationError:
             continue  # a rare draw that looks like a word, a year or a sequence
         return password

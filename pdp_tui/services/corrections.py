@@ -168,6 +168,7 @@ def _record(
         actor,
         target=plan.contract_number,
         detail={"plan_id": plan.id, "reason": reason, "before": before, "after": after},
+        plan=plan.id,
     )
 
 

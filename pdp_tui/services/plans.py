@@ -112,7 +112,11 @@ def register_plan(
                     valid_until=add_months(now.date(), protection_row.validity_months),
                 )
                 audit.record(
-                    audit.Kind.PLAN_REGISTERED, actor, target=number, detail={"plan_id": plan.id}
+                    audit.Kind.PLAN_REGISTERED,
+                    actor,
+                    target=number,
+                    detail={"plan_id": plan.id},
+                    plan=plan.id,
                 )
         except IntegrityError:
             # Another till registered the same contract meanwhile, or (astronomically

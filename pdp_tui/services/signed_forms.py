@@ -38,7 +38,11 @@ def mark_form_signed(actor: Actor, plan_id: int) -> PlanDetail:
         ).execute()
         _history(actor, plan, ChangeKind.FORM_SIGNED, "", MISSING, RECEIVED)
         audit.record(
-            audit.Kind.FORM_SIGNED, actor, target=plan.contract_number, detail={"plan_id": plan.id}
+            audit.Kind.FORM_SIGNED,
+            actor,
+            target=plan.contract_number,
+            detail={"plan_id": plan.id},
+            plan=plan.id,
         )
     return get_plan_unaudited(actor, plan_id)
 
@@ -66,6 +70,7 @@ def undo_form_signed(actor: Actor, plan_id: int, *, reason: str) -> PlanDetail:
                 "marked_at": plan.form_signed_at,
                 "marked_by": marked_by.username if marked_by else None,
             },
+            plan=plan.id,
         )
     return get_plan_unaudited(actor, plan_id)
 

@@ -47,10 +47,13 @@ KIND_LABELS = {
     "form_signed": "modulo firmato",
     "form_signed_undone": "modulo firmato tolto",
     "store_printer_set": "stampante del negozio",
+    "plan_state": "Piano all'avvio del registro verificabile",
 }
 
 # Keys that only make sense to the program.
-INTERNAL = frozenset({"plan_id", "store_id", "user_id", "id", "hash", "previous_hash"})
+INTERNAL = frozenset(
+    {"plan_id", "store_id", "user_id", "id", "hash", "previous_hash", "prev_hash", "state"}
+)
 
 LABELS = {
     "reason": "motivo",

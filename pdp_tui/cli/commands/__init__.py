@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pdp_tui.cli.commands import (
     app,
+    audit,
     covering,
+    db,
     demo,
     export,
     form,
@@ -29,5 +31,7 @@ MODULES = (
     user,
     export,
     form,
+    audit,
+    db,
     demo,
 )

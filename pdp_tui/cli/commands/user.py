@@ -1,7 +1,8 @@
 """``pdp-tui user …``: the accounts.
 
-``user add`` and ``user passwd`` ask for the password twice on the terminal, or read one
-line of stdin with --password-stdin. Without a terminal on stdin and without that flag they
+``user add`` and ``user passwd`` ask for the password twice on the terminal, read one
+line of stdin with --password-stdin, or draw a temporary one with --generate (printed once,
+to be changed at the first login). Without a terminal on stdin and without that flag they
 refuse at once, exit status 2 (the command line has to change), before the database is
 opened: getpass would otherwise read the password from stdin, echoed, after an English
 GetPassWarning.
@@ -24,11 +25,18 @@ from pdp_tui.domain import SYSTEM, Role
 def register(commands: Commands) -> None:
     user = commands.group("user", "account degli utenti")
     password_stdin = Parser(add_help=False)
-    password_stdin.add_argument(
+    source = password_stdin.add_mutually_exclusive_group()
+    source.add_argument(
         "--password-stdin",
         action="store_true",
         help="legge la password da una riga dello standard input invece di chiederla "
-        "(obbligatorio senza un terminale)",
+        "(obbligatorio senza un terminale, se non si usa --generate)",
+    )
+    source.add_argument(
+        "--generate",
+        action="store_true",
+        help="genera una password temporanea casuale e la stampa una sola volta "
+        "(va cambiata al primo accesso)",
     )
 
     add = user.add(
@@ -81,9 +89,9 @@ def register(commands: Commands) -> None:
 def add_user(args: argparse.Namespace) -> int:
     from pdp_tui.services import accounts
 
-    _require_password_source(args.password_stdin)
+    _require_password_source(args)
     with database_session(settings_for(args)):
-        password = read_password(args.password_stdin)
+        password = _password(args, args.username, args.name)
         account = accounts.create_user(
             SYSTEM,
             args.username,
@@ -99,6 +107,7 @@ def add_user(args: argparse.Namespace) -> int:
             username=account.username, role=account.role.label, where=where
         )
     )
+    _show_generated(args, account.username, password)
     return EXIT_OK
 
 
@@ -151,11 +160,13 @@ def set_user(args: argparse.Namespace) -> int:
 def set_password(args: argparse.Namespace) -> int:
     from pdp_tui.services import accounts
 
-    _require_password_source(args.password_stdin)
+    _require_password_source(args)
     with database_session(settings_for(args)):
-        password = read_password(args.password_stdin)
+        user = accounts.find_user(SYSTEM, args.username)
+        password = _password(args, user.username, user.full_name)
         accounts.reset_password(SYSTEM, args.username, password)
     print(messages.PASSWORD_SET.format(username=_username(args)))
+    _show_generated(args, user.username, password)
     return EXIT_OK
 
 
@@ -208,9 +219,25 @@ def read_password(from_stdin: bool) -> str:
     return first
 
 
-def _require_password_source(from_stdin: bool) -> None:
-    """A password comes from stdin (--password-stdin) or from a person at a terminal."""
-    if from_stdin:
+def _password(args: argparse.Namespace, username: str, full_name: str) -> str:
+    """The new password: drawn (--generate), from stdin, or asked twice at the terminal."""
+    if args.generate:
+        from pdp_tui.services import accounts
+
+        return accounts.generate_temporary_password(username, full_name)
+    return read_password(args.password_stdin)
+
+
+def _show_generated(args: argparse.Namespace, username: str, password: str) -> None:
+    """The drawn password, once: it is stored only as a hash."""
+    if args.generate:
+        print(messages.TEMPORARY_PASSWORD.format(username=username, password=password))
+
+
+def _require_password_source(args: argparse.Namespace) -> None:
+    """A password is drawn (--generate), comes from stdin (--password-stdin) or from a
+    person at a terminal."""
+    if args.password_stdin or args.generate:
         return
     try:
         interactive = sys.stdin is not None and sys.stdin.isatty()
