@@ -138,6 +138,9 @@ class PlanDetail:
     # The signed adhesion form: when it was marked as received and by whom (None: missing).
     form_signed_at: dt.datetime | None = None
     form_signed_by: str | None = None
+    # Set by register_plan when the store had registered this contract for this customer
+    # already: the plan shown is that one, registered at ``created_at``.
+    already_registered: bool = False
 
     @property
     def customer(self) -> str:

@@ -69,7 +69,10 @@ class Plan(BaseModel):
     contract_number = CharField(max_length=20, unique=True)  # upper-case, ASCII
     first_name = CharField(max_length=60)
     last_name = CharField(max_length=60)
-    name_key = CharField(max_length=130)  # services.text.name_key(last, first)
+    # The search keys (services.text): "cognome nome" and, from migration 0006, "nome
+    # cognome", each folded to letters and digits only.
+    name_key = CharField(max_length=130)  # text.name_key(last, first)
+    first_last_key = CharField(max_length=130)  # text.first_last_key(last, first)
     covering = ForeignKeyField(Covering, on_delete="RESTRICT")
     protection = ForeignKeyField(Protection, on_delete="RESTRICT")
     activation_code = CharField(max_length=12, unique=True)  # without hyphens
@@ -90,6 +93,8 @@ class Plan(BaseModel):
             (("name_key",), False),
             (("store", "name_key"), False),
             (("store", "contract_number"), False),  # migration 0002
+            (("first_last_key",), False),  # migration 0006
+            (("store", "first_last_key"), False),  # migration 0006
         )
 
 

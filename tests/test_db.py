@@ -346,5 +346,20 @@ def test_each_migration_upgrades_a_database_that_holds_data(db_url):
     with database.connection_context():
         plan = Plan.get(Plan.contract_number == "MI-0001")
         assert (plan.first_name, plan.last_name) == ("Nicolò", "D'Amico")
+        # Migration 0006 rewrote the search keys of the plans already there.
+        assert (plan.name_key, plan.first_last_key) == ("damiconicolo", "nicolodamico")
         assert PlanChange.select().count() == 1 and AuditEvent.select().count() >= 1
         assert User.get(User.username == "vendite.mi").store_id == plan.store_id
+
+
+def test_migration_0006_rewrites_the_name_keys_both_ways(database, seed, register):
+    """Down restores the spaced "cognome nome" key; up makes both compact keys again."""
+    from pdp_tui.models import Plan
+
+    register(seed.staff_mi, "MI-0006", "Nicolò", "D'Amico")
+    runner = db._runner(database)
+    runner.down()
+    assert database.execute_sql("SELECT name_key FROM plan").fetchall() == [("d'amico nicolo",)]
+    runner.up()
+    plan = Plan.get(Plan.contract_number == "MI-0006")
+    assert (plan.name_key, plan.first_last_key) == ("damiconicolo", "nicolodamico")

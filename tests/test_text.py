@@ -16,7 +16,9 @@ from pdp_tui.services.text import (
     clean_text,
     fold,
     has_forbidden_characters,
+    first_last_key,
     name_key,
+    search_key,
     prefix_successor,
 )
 
@@ -147,8 +149,10 @@ def test_fold_ignores_case_accents_apostrophes_and_spacing():
 
 
 def test_name_key_is_surname_then_name():
-    assert name_key("D’Amico", "Nicolò") == "d'amico nicolo"
-    assert name_key("  Rossi ", " Mario") == "rossi mario"
+    assert name_key("D’Amico", "Nicolò") == "damiconicolo"
+    assert name_key("  Rossi ", " Mario") == "rossimario"
+    assert first_last_key("D’Amico", "Nicolò") == "nicolodamico"
+    assert first_last_key("De Santis", "Anna-Maria") == "annamariadesantis"
     assert name_key("rossi", "mario") == name_key("ROSSÌ", "MÀRIO")
 
 
@@ -190,3 +194,17 @@ def test_a_name_of_invisible_letters_has_no_letter():
         with pytest.raises(ValueError, match="Nome: deve contenere almeno una lettera"):
             clean_name(invisible, "Nome")
     assert clean_name("Ji\u3164Ho", "Nome") == "Ji\u3164Ho"
+
+
+@pytest.mark.parametrize(
+    "typed", ["damico", "d amico", "D'Amico", "D’AMICO", "d-amico", "DÀMICO", " d  amico "]
+)
+def test_search_key_forgives_case_accents_apostrophes_hyphens_spaces(typed):
+    assert search_key(typed) == "damico"
+    assert name_key("D'Amico", "Nicolò").startswith(search_key(typed))
+
+
+def test_search_key_joins_words():
+    assert search_key("de santis") == search_key("DeSantis") == "desantis"
+    assert search_key("nicolo d'amico") == first_last_key("D'Amico", "Nicolò")
+    assert search_key("' - ") == ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pdp_tui.services.codes import generate_codes
 from pdp_tui.services.plans import add_months
-from pdp_tui.services.text import name_key
+from pdp_tui.services.text import first_last_key, name_key
 
 CONTRACT_PREFIX = "PDP"
 HISTORY_DAYS = 730
@@ -63,12 +63,12 @@ COVERING_WEIGHTS = {"tessuto": 40, "pelle": 25, "ecopelle": 20, "microfibra": 15
 PROTECTION_WEIGHTS = {"covering": 60, "covering_motion": 40}
 
 # The columns a customer's names decide, made once per pair of names (13k, not 1M times).
-PERSON_COLUMNS = ("first_name", "last_name", "name_key")
+PERSON_COLUMNS = ("first_name", "last_name", "name_key", "first_last_key")
 
 
 def person_values(first: str, last: str) -> tuple[str, ...]:
     """The values of PERSON_COLUMNS for one customer."""
-    return first, last, name_key(last, first)
+    return first, last, name_key(last, first), first_last_key(last, first)
 
 
 # Every column the fill writes, in row order. A new column of ``plan`` goes here and into

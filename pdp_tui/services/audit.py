@@ -37,6 +37,7 @@ class Kind:
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_CHANGE_FAILED = "password_change_failed"
     PLAN_REGISTERED = "plan_registered"
+    PLAN_REGISTERED_AGAIN = "plan_registered_again"
     PLAN_VIEWED = "plan_viewed"
     PLAN_SEARCHED = "plan_searched"
     CODE_VERIFIED = "code_verified"

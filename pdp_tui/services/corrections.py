@@ -24,7 +24,13 @@ from pdp_tui.services import audit
 from pdp_tui.services.errors import NotFound, ValidationError
 from pdp_tui.services.permissions import Permission, require
 from pdp_tui.services.plans import get_plan_unaudited, scope
-from pdp_tui.services.text import REASON_MAX_LENGTH, clean_name, clean_text, name_key
+from pdp_tui.services.text import (
+    REASON_MAX_LENGTH,
+    clean_name,
+    clean_text,
+    first_last_key,
+    name_key,
+)
 
 FIELD_LABELS = {
     "first_name": "Nome",
@@ -125,7 +131,11 @@ def correct_plan(
         last = changes.get("last_name", plan.last_name)
         Plan.update(
             {getattr(Plan, k): v for k, v in changes.items()}
-            | {Plan.name_key: name_key(last, first), Plan.updated_at: utcnow()}
+            | {
+                Plan.name_key: name_key(last, first),
+                Plan.first_last_key: first_last_key(last, first),
+                Plan.updated_at: utcnow(),
+            }
         ).where(Plan.id == plan.id).execute()
         after = _snapshot(Plan.get_by_id(plan.id))
         _record(actor, plan, ChangeKind.CORRECTION, reason, before, after)

@@ -18,9 +18,13 @@ class ValidationError(ServiceError):
 
 
 class DuplicateContract(ValidationError):
-    def __init__(self, contract_number: str):
+    """The contract number is taken; ``errors`` holds its message and any other field's."""
+
+    def __init__(self, contract_number: str, errors: dict[str, str] | None = None):
         self.contract_number = contract_number
-        super().__init__({"contract_number": f"Il contratto {contract_number} è già registrato."})
+        super().__init__(
+            errors or {"contract_number": f"Il contratto {contract_number} è già registrato."}
+        )
 
 
 class PermissionDenied(ServiceError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from peewee import JOIN, IntegrityError
 
@@ -21,7 +22,7 @@ from pdp_tui.services import audit
 from pdp_tui.services.codes import CodeFormatError, generate_code, parse_code
 from pdp_tui.services.errors import DuplicateContract, NotFound, ServiceError, ValidationError
 from pdp_tui.services.permissions import Permission, lookups_are_audited, require
-from pdp_tui.services.text import clean_contract_number, clean_name, name_key
+from pdp_tui.services.text import clean_contract_number, clean_name, first_last_key, name_key
 
 _CODE_ATTEMPTS = 5
 
@@ -55,7 +56,12 @@ def register_plan(
     last_name: str,
     protection: ProtectionType | str | None,
 ) -> PlanDetail:
-    """Register a plan and issue its activation code ("Genera")."""
+    """Register a plan and issue its activation code ("Genera").
+
+    Every problem of the form is reported at once, in one ValidationError (DuplicateContract
+    when the contract number is taken). A contract that the actor's store registered for the
+    same customer is not a problem: that plan comes back, ``already_registered`` set.
+    """
     require(actor, Permission.REGISTER_PLANS)
     settings = config.current()
     errors: dict[str, str] = {}
@@ -87,12 +93,20 @@ def register_plan(
         pass
     if protection_row is None:
         errors["protection"] = "Tipo di protezione: scegli una delle opzioni."
-    if errors:
-        raise ValidationError(errors)
 
-    number = values["contract_number"]
-    if Plan.select().where(Plan.contract_number == number).exists():
-        raise DuplicateContract(number)
+    # The contract number is checked with the rest, so that one round reports every problem.
+    number = values.get("contract_number")
+    taken = False
+    if number is not None:
+        existing = Plan.get_or_none(Plan.contract_number == number)
+        if existing is not None:
+            again = _registered_again(actor, existing, values)
+            if again is not None:
+                return again
+            taken = True
+            errors["contract_number"] = _taken_message(actor, existing)
+    if errors:
+        raise DuplicateContract(number, errors) if taken else ValidationError(errors)
 
     now = utcnow()
     for _ in range(_CODE_ATTEMPTS):
@@ -103,6 +117,7 @@ def register_plan(
                     first_name=values["first_name"],
                     last_name=values["last_name"],
                     name_key=name_key(values["last_name"], values["first_name"]),
+                    first_last_key=first_last_key(values["last_name"], values["first_name"]),
                     covering=covering.id,
                     protection=protection_row.id,
                     activation_code=generate_code(),
@@ -121,11 +136,49 @@ def register_plan(
         except IntegrityError:
             # Another till registered the same contract meanwhile, or (astronomically
             # rarely) the random code was taken: tell the two apart.
-            if Plan.select().where(Plan.contract_number == number).exists():
-                raise DuplicateContract(number) from None
-            continue
+            existing = Plan.get_or_none(Plan.contract_number == number)
+            if existing is None:
+                continue
+            again = _registered_again(actor, existing, values)
+            if again is not None:
+                return again
+            raise DuplicateContract(
+                number, {"contract_number": _taken_message(actor, existing)}
+            ) from None
         return _detail(plan.id)
     raise ServiceError("Non è stato possibile generare il codice. Riprova.")
+
+
+def _same_customer(plan: Plan, values: dict[str, object]) -> bool:
+    """The same names, as the search compares them (case, accents, apostrophes, spaces)."""
+    first, last = str(values.get("first_name", "")), str(values.get("last_name", ""))
+    return bool(first and last) and plan.name_key == name_key(last, first)
+
+
+def _registered_again(actor: Actor, plan: Plan, values: dict[str, object]) -> PlanDetail | None:
+    """The plan, if the actor's store registered this contract for this customer already
+    (a reply lost on the way, or Genera pressed twice): its code is shown again."""
+    if plan.store_id != actor.store_id or plan.status != PlanStatus.ACTIVE.value:
+        return None
+    if not _same_customer(plan, values):
+        return None
+    audit.record(
+        audit.Kind.PLAN_REGISTERED_AGAIN,
+        actor,
+        target=plan.contract_number,
+        detail={"plan_id": plan.id},
+    )
+    return replace(_detail(plan.id), already_registered=True)
+
+
+def _taken_message(actor: Actor, plan: Plan) -> str:
+    """Why a contract number cannot be registered; nothing of another store's plan."""
+    number = plan.contract_number
+    if plan.store_id != actor.store_id:
+        return f"Il contratto {number} è già registrato in un altro negozio: contatta l'assistenza."
+    if plan.status != PlanStatus.ACTIVE.value:
+        return f"Il contratto {number} è già registrato ed è annullato: contatta l'assistenza."
+    return f"Il contratto {number} è già registrato in questo negozio per un altro cliente."
 
 
 _SIGNER = User.alias("signer")  # who marked the signed form received

@@ -90,9 +90,23 @@ def fold(text: str) -> str:
     return " ".join(stripped.casefold().split())
 
 
+def search_key(text: str) -> str:
+    """The forgiving search form: folded, then only letters and digits.
+
+    Case, accents, apostrophes, hyphens and spaces do not count, so "D'Amico", "d amico"
+    and "DAMICO" are all "damico", "De Santis" and "desantis" both "desantis".
+    """
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
 def name_key(last_name: str, first_name: str) -> str:
-    """The indexed 'cognome nome' search key."""
-    return fold(f"{last_name} {first_name}")
+    """The indexed "cognome nome" search key: 'D'Amico', 'Nicolò' -> 'damiconicolo'."""
+    return search_key(f"{last_name} {first_name}")
+
+
+def first_last_key(last_name: str, first_name: str) -> str:
+    """The indexed "nome cognome" search key: 'D'Amico', 'Nicolò' -> 'nicolodamico'."""
+    return search_key(f"{first_name} {last_name}")
 
 
 def prefix_successor(prefix: str) -> str:

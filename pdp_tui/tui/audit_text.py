@@ -21,6 +21,7 @@ KIND_LABELS = {
     "password_changed": "cambio password",
     "password_change_failed": "cambio password non riuscito",
     "plan_registered": "registrazione",
+    "plan_registered_again": "registrazione ripetuta (codice mostrato di nuovo)",
     "plan_viewed": "consultazione",
     "plan_searched": "ricerca",
     "code_verified": "verifica codice",
