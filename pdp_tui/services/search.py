@@ -1,13 +1,19 @@
 """The contract list: newest first, a page at a time, filtered by prefix.
 
-A query matches a contract-number prefix or a "cognome nome" prefix (case- and
-accent-insensitive). Both are range conditions on normalised, indexed columns, so
-%, _ and \\ are ordinary characters and a btree index serves them on both backends.
-Paging is keyset on (created_at, id): the cost of a page does not grow with its depth.
+A query matches a contract-number prefix or the start of a name, "cognome nome" or
+"nome cognome", forgiving case, accents, apostrophes, hyphens and spaces ("damico",
+"d amico" and "nicolo d'amico" all find D'Amico Nicolò; services.text.search_key). All
+are range conditions on normalised, indexed columns, so %, _ and \\ are ordinary
+characters and a btree index serves them on both backends. Paging is keyset on
+(created_at, id): the cost of a page does not grow with its depth.
 
 A prefix that few plans match is answered from its own index and sorted here; a prefix
 that many match, by walking the newest-first index, where matches come quickly. A first
 look at the prefix index, capped, tells the two apart, so neither case scans a store.
+A contract-number prefix that many plans share and no name starts with ("PDP-2025", a
+year whose plans are all older than the newest) is listed in contract-number order,
+highest first, straight from the contract-number index; its pages are keyset on the
+number.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pdp_tui.services import audit
 from pdp_tui.services.errors import ValidationError
 from pdp_tui.services.permissions import Permission, lookups_are_audited, require
 from pdp_tui.services.plans import scope
-from pdp_tui.services.text import fold, has_forbidden_characters, prefix_successor
+from pdp_tui.services.text import has_forbidden_characters, prefix_successor, search_key
 
 PAGE_SIZE = 50
 QUERY_MAX_LENGTH = 130
@@ -34,7 +40,12 @@ NARROW_MATCHES = 2000
 # Otherwise the newest plans are searched first, this many of them.
 RECENT_WINDOW = 20000
 
+# (created_at in ISO format, id) in newest-first order; (NUMBER_CURSOR + contract number,
+# id) in contract-number order.
 Cursor = tuple[str, int]
+NUMBER_CURSOR = "#"
+# The search keys of a name, "cognome nome" and "nome cognome" (services.text).
+NAME_KEYS = (Plan.name_key, Plan.first_last_key)
 
 
 def _scoped(query, actor: Actor, store_id: int | None):
@@ -155,6 +166,49 @@ def _rows_by_id(ids: list[int], actor: Actor, store_id: int | None, limit: int) 
     return sorted(rows, key=lambda r: (r[6], r[0]), reverse=True)[:limit]
 
 
+def _is_number_cursor(cursor: Cursor | None) -> bool:
+    return cursor is not None and cursor[0].startswith(NUMBER_CURSOR)
+
+
+def _by_number(actor: Actor, store_id: int | None, text: str) -> bool:
+    """Whether ``text`` is a contract-number prefix that many plans share (a year, a
+    store's series) and no name starts with: such a list is ordered by contract number."""
+    number = text.upper()
+    capped = _scoped(
+        Plan.select(Plan.id).where(
+            (Plan.contract_number >= number)
+            & (Plan.contract_number < prefix_successor(number))
+        ),
+        actor,
+        store_id,
+    ).limit(NARROW_MATCHES + 1)
+    if Plan.select(fn.COUNT(SQL("*"))).from_(capped.alias("capped")).scalar() <= NARROW_MATCHES:
+        return False
+    key = search_key(text)
+    return not key or not any(
+        _scoped(
+            Plan.select(Plan.id).where((field >= key) & (field < prefix_successor(key))),
+            actor,
+            store_id,
+        ).exists()
+        for field in NAME_KEYS
+    )
+
+
+def _number_page(
+    actor: Actor, store_id: int | None, number: str, cursor: Cursor | None, limit: int
+) -> list[tuple]:
+    """A page of the plans whose contract number starts with ``number``, highest number
+    first: a walk down the contract-number index (per store for staff), however many match.
+    Numbers are issued in time order, so this is close to newest first."""
+    query = _base(actor, store_id).where(
+        (Plan.contract_number >= number) & (Plan.contract_number < prefix_successor(number))
+    )
+    if _is_number_cursor(cursor):
+        query = query.where(Plan.contract_number < cursor[0].removeprefix(NUMBER_CURSOR))
+    return list(query.order_by(Plan.contract_number.desc()).limit(limit).tuples())
+
+
 def _summary(row: tuple) -> PlanSummary:
     pid, number, first, last, covering, protection, created_at, store_code, status, signed = row
     return PlanSummary(
@@ -189,22 +243,23 @@ def search_plans(
     if has_forbidden_characters(query or "") or len(query or "") > QUERY_MAX_LENGTH:
         raise ValidationError({"query": "Ricerca: testo non valido."})
     text = (query or "").strip()
+    by_number = False
     if form_missing_days is not None:
         rows = _form_missing_page(actor, store_id, text, form_missing_days, cursor, limit + 1)
     elif not text:
         rows = _page(_base(actor, store_id), cursor, limit + 1)
+    elif by_number := _is_number_cursor(cursor) or _by_number(actor, store_id, text):
+        rows = _number_page(actor, store_id, text.upper(), cursor, limit + 1)
     else:
-        # Two indexed range scans, merged: cheaper than one OR the planners handle poorly.
-        by_number = text.upper()
-        by_name = fold(text)
-        rows = _prefix_page(actor, store_id, Plan.contract_number, by_number, cursor, limit + 1)
-        if by_name:
+        # Indexed range scans, merged: cheaper than one OR the planners handle poorly.
+        rows = _prefix_page(actor, store_id, Plan.contract_number, text.upper(), cursor, limit + 1)
+        key = search_key(text)
+        if key:
             seen = {r[0] for r in rows}
-            rows += [
-                r
-                for r in _prefix_page(actor, store_id, Plan.name_key, by_name, cursor, limit + 1)
-                if r[0] not in seen
-            ]
+            for field in NAME_KEYS:
+                more_rows = _prefix_page(actor, store_id, field, key, cursor, limit + 1)
+                rows += [r for r in more_rows if r[0] not in seen]
+                seen.update(r[0] for r in more_rows)
             rows.sort(key=lambda r: (r[6], r[0]), reverse=True)
     # A lookup by support (a search, or one store's plans) is audited once, on its first page.
     if lookups_are_audited(actor) and cursor is None and (text or store_id is not None):
@@ -216,7 +271,13 @@ def search_plans(
         )
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = (rows[-1][6].isoformat(), rows[-1][0]) if more and rows else None
+    next_cursor = None
+    if more and rows:
+        next_cursor = (
+            (NUMBER_CURSOR + rows[-1][1], rows[-1][0])
+            if by_number
+            else (rows[-1][6].isoformat(), rows[-1][0])
+        )
     return SearchPage([_summary(r) for r in rows], next_cursor)
 
 
@@ -249,8 +310,8 @@ def _form_missing_page(
     )
     if not text:
         return _page(query, cursor, limit)
-    number, name = text.upper(), fold(text)
-    prefixes = [(Plan.contract_number, number)] + ([(Plan.name_key, name)] if name else [])
+    number, key = text.upper(), search_key(text)
+    prefixes = [(Plan.contract_number, number)] + ([(f, key) for f in NAME_KEYS] if key else [])
     matches = [(field >= p) & (field < prefix_successor(p)) for field, p in prefixes]
     ids = _few_with_form_missing(actor, store_id, matches, cutoff, cursor, limit)
     if ids is not None:
