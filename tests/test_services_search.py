@@ -299,9 +299,7 @@ def test_support_browsing_one_store_is_audited_the_plain_list_is_not(seed, regis
 
 
 @pytest.mark.parametrize("who", ["support", "staff_mi"])
-def test_a_contract_prefix_that_many_share_is_listed_by_number(
-    seed, register, monkeypatch, who
-):
+def test_a_contract_prefix_that_many_share_is_listed_by_number(seed, register, monkeypatch, who):
     """A year prefix ("PDP-2025") that many plans share, all older than the newest, comes
     from the contract-number index in order: highest number first, paged on the number."""
     clock = iter(dt.datetime(2026, 3, 14, 10, 0, 0) + dt.timedelta(seconds=i) for i in range(100))

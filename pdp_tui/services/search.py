@@ -176,8 +176,7 @@ def _by_number(actor: Actor, store_id: int | None, text: str) -> bool:
     number = text.upper()
     capped = _scoped(
         Plan.select(Plan.id).where(
-            (Plan.contract_number >= number)
-            & (Plan.contract_number < prefix_successor(number))
+            (Plan.contract_number >= number) & (Plan.contract_number < prefix_successor(number))
         ),
         actor,
         store_id,

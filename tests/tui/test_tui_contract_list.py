@@ -15,7 +15,7 @@ from textual.widgets import DataTable
 
 from pdp_tui.services import codes
 from pdp_tui.tui.screens.contract_detail import ContractDetailScreen
-from pdp_tui.tui.screens.contract_list import ContractListScreen
+from pdp_tui.tui.screens.contract_list import NOT_FOUND, ContractListScreen
 
 DETAIL_HINT = "Invio apre il dettaglio"
 MORE_HINT = "↓ per i successivi"
@@ -54,7 +54,7 @@ async def search_for(pilot, text: str, expected: list[str]) -> None:
         lambda: (
             shown_contracts(app) == expected
             and status(app) != "Ricerca in corso…"
-            and (expected or status(app) == "Nessun contratto trovato.")
+            and (expected or status(app) == NOT_FOUND)
         ),
         what=f"{expected} for {text!r}",
     )
@@ -116,8 +116,11 @@ async def test_search_by_contract_prefix_and_by_surname_name(
         await search_for(pilot, "rossi ma", ["PDP-101", "PDP-100"])
         await search_for(pilot, "ROSSI MARI", ["PDP-100"])
         await search_for(pilot, "rossi", ["XY-5", "PDP-101", "PDP-100"])
-        await search_for(pilot, "damico", [])
-        assert "Nessun contratto trovato." in screen_text(app)
+        await search_for(pilot, "damico", ["PDP-200"])
+        await search_for(pilot, "nicolo d'amico", ["PDP-200"])  # nome cognome
+        await search_for(pilot, "d amico", ["PDP-200"])
+        await search_for(pilot, "verdi", [])
+        assert NOT_FOUND in flat(screen_text(app))
         await search_for(pilot, "d'amico", ["PDP-200"])
         await search_for(pilot, "D’AMICO NICOLO", ["PDP-200"])  # typographic apostrophe
         await search_for(pilot, "x", ["XY-5"])

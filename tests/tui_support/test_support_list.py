@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Select
 
-from .helpers import login_staff, login_support, screen_name, shown, wait_until
+from .helpers import login_staff, login_support, screen_name, shown, type_text, wait_until
 
 
 def table_rows(app) -> list[list[str]]:
@@ -92,3 +92,42 @@ async def test_staff_list_has_no_store_column_nor_filter(sqlite_seed, make_app, 
         assert not app.screen.query("#store-filter")
         assert shown(app, "#plans").startswith("Contratto Cliente")
         assert "RM-1" not in shown(app, "#plans")
+
+
+async def test_support_finds_names_as_the_caller_spells_them(sqlite_seed, make_app, register):
+    """Any store's D'Amico by "damico" or first name first; no match says how to search."""
+    register(sqlite_seed.staff_mi, "MI-1", "Nicolò", "D'Amico")
+    register(sqlite_seed.staff_rm, "RM-1", "Anna", "De Santis")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_support(pilot)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: screen_name(app) == "ContractListScreen")
+        await wait_until(pilot, lambda: shown(app, "#list-status").startswith("Contratti 1–2"))
+        for text, expected in (
+            ("nicolo d'amico", "MI-1"),
+            ("damico", "MI-1"),
+            ("desantis", "RM-1"),
+            ("anna de s", "RM-1"),
+        ):
+            await pilot.press("ctrl+u")
+            await type_text(pilot, text)
+            await wait_until(
+                pilot,
+                lambda e=expected: (
+                    [row[1] for row in table_rows(app)] == [e]
+                    and shown(app, "#list-status").startswith("Contratti 1–1")
+                ),
+                what=f"{expected} for {text!r}",
+            )
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "verdi")
+        await wait_until(
+            pilot,
+            lambda: (
+                shown(app, "#list-status")
+                == "Nessun contratto trovato: cerca per numero del contratto, cognome o nome."
+            ),
+            what="the no-match hint",
+        )
+        assert table_rows(app) == []

@@ -30,10 +30,12 @@ from pdp_tui.tui.widgets.paged_table import PagedTable
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Elenco completo"
-SEARCH_PLACEHOLDER = "Cerca per numero del contratto o «cognome nome»"
+SEARCH_PLACEHOLDER = "Cerca per numero del contratto, cognome o nome"
 ALL_STORES = "Tutti i negozi"
 LOADING = "Ricerca in corso…"
-EMPTY = "Nessun contratto trovato."
+EMPTY = "Nessun contratto registrato."
+# A search that found nothing says how to search.
+NOT_FOUND = "Nessun contratto trovato: cerca per numero del contratto, cognome o nome."
 OPEN_HINT = "Invio apre il dettaglio"
 MORE = "↓ per i successivi"
 VOIDED_MARK = " ✗"
@@ -240,7 +242,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
 
     def _describe(self) -> str:
         if not self._plans:
-            return EMPTY
+            return NOT_FOUND if self.query_text.strip() else EMPTY
         return f"{self._table.describe('Contratti', MORE)} · {OPEN_HINT}"
 
     # --- the missing signed forms (F5) -----------------------------------------------------
