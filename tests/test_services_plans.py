@@ -47,7 +47,8 @@ def test_registration(seed, register):
         minutes=1
     )
     row = Plan.get_by_id(plan.id)
-    assert row.name_key == "rossi mario"
+    assert (row.name_key, row.first_last_key) == ("rossimario", "mariorossi")
+    assert not plan.already_registered
     assert plans.get_plan(seed.staff_mi, plan.id) == plan
 
 
@@ -151,14 +152,77 @@ def test_inactive_catalogue_entries_are_refused(seed):
 
 
 def test_duplicate_contract_in_another_store_is_refused(seed, register):
-    register(seed.staff_mi, "PDP-2026-7")
-    for actor, typed in ((seed.staff_rm, "pdp-2026-7"), (seed.staff_mi, " PDP-2026-7 ")):
+    plan = register(seed.staff_mi, "PDP-2026-7")
+    for typed, first in (("pdp-2026-7", "Luigi"), (" PDP-2026-7 ", "Mario")):
         with pytest.raises(DuplicateContract) as info:
-            register(actor, typed, "Luigi", "Bianchi")
-        assert info.value.errors == {"contract_number": "Il contratto PDP-2026-7 è già registrato."}
+            register(seed.staff_rm, typed, first, "Rossi")
+        assert info.value.errors == {
+            "contract_number": "Il contratto PDP-2026-7 è già registrato in un altro negozio: "
+            "contatta l'assistenza."
+        }
         assert isinstance(info.value, ValidationError)
+        # Nothing of the other store's plan: neither its code nor its customer.
+        assert plan.activation_code not in str(info.value) and "Rossi" not in str(info.value)
     assert Plan.select().count() == 1
     assert Plan.get().store_id == seed.mi[0]
+
+
+def test_same_store_other_customer_is_refused(seed, register):
+    register(seed.staff_mi, "PDP-2026-7", "Mario", "Rossi")
+    with pytest.raises(DuplicateContract) as info:
+        register(seed.staff_mi, "PDP-2026-7", "Luigi", "Bianchi")
+    assert info.value.errors == {
+        "contract_number": "Il contratto PDP-2026-7 è già registrato in questo negozio per un "
+        "altro cliente."
+    }
+
+
+def test_every_problem_is_reported_in_one_round_with_the_duplicate(seed, register):
+    register(seed.staff_mi, "PDP-2026-7")
+    with pytest.raises(DuplicateContract) as info:
+        plans.register_plan(
+            seed.staff_rm,
+            covering_id=None,
+            contract_number="pdp-2026-7",
+            first_name="  ",
+            last_name="Rossi",
+            protection=None,
+        )
+    assert set(info.value.errors) == {"contract_number", "covering", "first_name", "protection"}
+    assert "altro negozio" in info.value.errors["contract_number"]
+
+
+@pytest.mark.parametrize(
+    "first, last", [("Nicolò", "D'Amico"), ("nicolo", "d amico"), (" NICOLÒ ", "D’AMICO")]
+)
+def test_the_same_contract_for_the_same_customer_again_gives_its_code(seed, register, first, last):
+    """The reply was lost (or Genera pressed twice): the store sees the plan it registered."""
+    plan = register(seed.staff_mi, "PDP-2026-7", "Nicolò", "D'Amico")
+    again = register(seed.staff_mi, "pdp-2026-7", first, last)
+    assert again.already_registered
+    assert (again.id, again.activation_code, again.created_at) == (
+        plan.id,
+        plan.activation_code,
+        plan.created_at,
+    )
+    assert (again.first_name, again.last_name) == ("Nicolò", "D'Amico")  # as registered
+    assert Plan.select().count() == 1
+    event = last_event(Kind.PLAN_REGISTERED_AGAIN)
+    assert (event.username, event.target) == ("vendite.mi", "PDP-2026-7")
+    assert AuditEvent.select().where(AuditEvent.kind == Kind.PLAN_REGISTERED).count() == 1
+    # Another store with the same customer is still refused.
+    with pytest.raises(DuplicateContract):
+        register(seed.staff_rm, "PDP-2026-7", first, last)
+
+
+def test_a_voided_plan_is_not_given_again(seed, register):
+    from pdp_tui.services import corrections
+
+    plan = register(seed.staff_mi, "PDP-2026-7", "Mario", "Rossi")
+    corrections.void_plan(seed.support, plan.id, reason="cartoncino rovinato")
+    with pytest.raises(DuplicateContract) as info:
+        register(seed.staff_mi, "PDP-2026-7", "Mario", "Rossi")
+    assert "annullato" in info.value.errors["contract_number"]
 
 
 def test_duplicate_registered_between_check_and_insert(seed, register, monkeypatch):
@@ -205,7 +269,7 @@ def test_names_are_stored_trimmed_and_composed(seed, register):
     plan = register(seed.staff_mi, "N-1", "  Nicolo\u0300 ", "  D’Amico  ")
     row = Plan.get_by_id(plan.id)
     assert (row.first_name, row.last_name) == ("Nicolò", "D’Amico")
-    assert row.name_key == "d'amico nicolo"
+    assert (row.name_key, row.first_last_key) == ("damiconicolo", "nicolodamico")
 
 
 @pytest.mark.parametrize(

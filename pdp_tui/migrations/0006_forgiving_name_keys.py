@@ -5,7 +5,9 @@ Nicolò" -> "damiconicolo"), and the new ``plan.first_last_key`` holds "nome cog
 ("nicolodamico"), indexed alone and per store as name_key is. The column is added with a
 constant default (instant on both backends, no table rebuild), then every row's keys are
 computed by the same Python function the app uses (services.text as of this migration,
-frozen below) and written in batches of ids: one UPDATE per batch, from a VALUES list.
+frozen below): on SQLite in one UPDATE that calls it as an SQL function, on PostgreSQL in
+batches of ids, one UPDATE from a VALUES list each. The name-key indexes are dropped
+during the fill and built again after it.
 """
 
 import unicodedata
@@ -14,6 +16,10 @@ from peewee import PostgresqlDatabase
 
 BATCH = 5000
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+NAME_KEY_INDEXES = (
+    ("plan_name_key", ("name_key",)),
+    ("plan_store_id_name_key", ("store_id", "name_key")),
+)
 INDEXES = (
     ("plan_first_last_key", ("first_last_key",)),
     ("plan_store_id_first_last_key", ("store_id", "first_last_key")),
@@ -43,14 +49,26 @@ def _is_postgres(db):
 
 
 def _fill(db, keys):
-    """Rewrite name_key and first_last_key of every plan, ``BATCH`` ids at a time."""
-    postgres = _is_postgres(db)
-    mark = "%s" if postgres else "?"
+    """Rewrite name_key and first_last_key of every plan with ``keys(last, first)``."""
+    if not _is_postgres(db):
+        # One pass over the table, the keys made by the same Python function.
+        connection = db.connection()
+        connection.create_function(
+            "pdp_name_key", 2, lambda last, first: keys(last, first)[0], deterministic=True
+        )
+        connection.create_function(
+            "pdp_first_last_key", 2, lambda last, first: keys(last, first)[1], deterministic=True
+        )
+        db.execute_sql(
+            "UPDATE plan SET name_key = pdp_name_key(last_name, first_name), "
+            "first_last_key = pdp_first_last_key(last_name, first_name)"
+        )
+        return
+    # PostgreSQL: BATCH plans at a time, one UPDATE from a VALUES list each.
     last_id = 0
     while True:
         rows = db.execute_sql(
-            f"SELECT id, last_name, first_name FROM plan WHERE id > {mark} "
-            f"ORDER BY id LIMIT {BATCH}",
+            f"SELECT id, last_name, first_name FROM plan WHERE id > %s ORDER BY id LIMIT {BATCH}",
             (last_id,),
         ).fetchall()
         if not rows:
@@ -58,16 +76,10 @@ def _fill(db, keys):
         params = []
         for pid, last, first in rows:
             params += [pid, *keys(last, first)]
-        values = ", ".join([f"({mark}, {mark}, {mark})"] * len(rows))
-        # UPDATE ... FROM: PostgreSQL, and SQLite since 3.33 (VALUES names its columns
-        # column1, column2, ...).
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
         db.execute_sql(
-            "UPDATE plan SET name_key = k.column2, first_last_key = k.column3 "
-            f"FROM (SELECT * FROM (VALUES {values}) AS v(column1, column2, column3)) AS k "
-            "WHERE plan.id = k.column1"
-            if postgres
-            else "UPDATE plan SET name_key = k.column2, first_last_key = k.column3 "
-            f"FROM (VALUES {values}) AS k WHERE plan.id = k.column1",
+            "UPDATE plan SET name_key = k.name_key, first_last_key = k.first_last_key "
+            f"FROM (VALUES {values}) AS k(id, name_key, first_last_key) WHERE plan.id = k.id",
             params,
         )
         last_id = rows[-1][0]
@@ -79,13 +91,25 @@ def up(migrator, db):
     db.execute_sql(
         f"ALTER TABLE plan ADD COLUMN first_last_key VARCHAR(130){collate} NOT NULL DEFAULT ''"
     )
+    # Every key changes: building the indexes afterwards, by a sort, is much cheaper than
+    # moving a million entries in them one at a time.
+    migrator.migrate(*(migrator.drop_index("plan", name) for name, _ in NAME_KEY_INDEXES))
     _fill(db, _new_keys)
     migrator.migrate(
-        *(migrator.add_index("plan", columns, False, name=name) for name, columns in INDEXES)
+        *(
+            migrator.add_index("plan", columns, False, name=name)
+            for name, columns in NAME_KEY_INDEXES + INDEXES
+        )
     )
 
 
 def down(migrator, db):
-    migrator.migrate(*(migrator.drop_index("plan", name) for name, _ in INDEXES))
+    migrator.migrate(*(migrator.drop_index("plan", name) for name, _ in INDEXES + NAME_KEY_INDEXES))
     _fill(db, _old_keys)
-    migrator.migrate(migrator.drop_column("plan", "first_last_key"))
+    migrator.migrate(
+        *(
+            migrator.add_index("plan", columns, False, name=name)
+            for name, columns in NAME_KEY_INDEXES
+        ),
+        migrator.drop_column("plan", "first_last_key"),
+    )
