@@ -11,6 +11,7 @@ from pilot_helpers import (
     key_names,
     login_staff,
     region_text,
+    screen_text,
     type_text,
     wait_until,
 )
@@ -165,7 +166,10 @@ async def test_contract_of_another_store_is_refused_at_the_contract_field(
         await fill_form(pilot, "rm-0001", "Mario", "Rossi")
         await pilot.press("enter")
         await wait_until(pilot, lambda: field_error(app, "contract_number"))
-        assert field_error(app, "contract_number") == "Il contratto RM-0001 è già registrato."
+        assert field_error(app, "contract_number") == (
+            "Il contratto RM-0001 è già registrato in un altro negozio: contatta l'assistenza."
+        )
+        assert "Romani" not in screen_text(app) and "Carla" not in screen_text(app)
         assert form_message(app) == "Correggi i campi segnalati."
         assert app.focused is app.screen.query_one("#contract_number")
         assert panel(app).plan is None and not panel(app).display
@@ -174,6 +178,46 @@ async def test_contract_of_another_store_is_refused_at_the_contract_field(
     [only] = plans_with_number(sqlite_seed.support, "RM-0001")
     assert only.store_code == "RM01" and only.last_name == "Romani"
     assert search.search_plans(sqlite_seed.staff_mi).rows == []
+
+
+async def test_one_round_reports_the_taken_contract_with_the_other_fields(
+    sqlite_seed, make_app, register
+):
+    register(sqlite_seed.staff_rm, "RM-0001", "Carla", "Romani")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await fill_form(pilot, "rm-0001", "", "Rossi")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: field_error(app, "contract_number"))
+        assert "altro negozio" in field_error(app, "contract_number")
+        assert field_error(app, "first_name") == "Nome: campo obbligatorio."
+        assert form_message(app) == "Correggi i campi segnalati."
+        assert app.focused is app.screen.query_one("#contract_number")
+
+
+async def test_the_same_card_again_shows_its_code_already_registered(
+    sqlite_seed, make_app, register
+):
+    """The reply to Genera was lost: the same card typed again (names typed another way)
+    shows the plan's code with the time it was registered, not an error."""
+    from pdp_tui.tui import format
+
+    plan = register(sqlite_seed.staff_mi, "PDP-9", "Nicolò", "D'Amico")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_staff(pilot)
+        await fill_form(pilot, "pdp-9", "nicolo", "d amico")
+        await pilot.press("enter")
+        code = await wait_for_code(pilot)
+        assert code == plan.activation_code
+        shown = panel_text(app)
+        at = format.local_time(plan.created_at).strftime("%H:%M")
+        assert f"Già registrato alle {at}" in shown
+        assert " ".join(codes.format_code(code)) in shown
+        assert "Contratto PDP-9 · D'Amico Nicolò" in shown
+        assert form_message(app).startswith("Era già registrato")
+    assert len(plans_with_number(sqlite_seed.staff_mi, "PDP-9")) == 1
 
 
 def burst(app, *keys: str) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from pdp_tui.domain import CatalogueItem, PlanDetail, ProtectionType
 from pdp_tui.services import catalogue, plans
+from pdp_tui.services.errors import ValidationError
 from pdp_tui.tui.field_order import ENTER_MOVES_ON, EnterMovesOn
 from pdp_tui.tui.form_printing import PRINT_FORM, PrintOutcome, PrintsForm
 from pdp_tui.tui.messages import OpenedByKey
@@ -39,6 +40,8 @@ GENERATING = "Registrazione in corso…"
 FIX_FIELDS = "Correggi i campi segnalati."
 CATALOGUE_MISSING = "Catalogo non disponibile. Premi F2 per riprovare."
 REGISTERED = "Registrato. F9: stampa il modulo · F2: nuovo Piano."
+# The store had registered this contract for this customer already: its code, again.
+REGISTERED_BEFORE = "Era già registrato. F9: stampa il modulo · F2: nuovo Piano."
 ABANDON = "Abbandona"
 ABANDON_TITLE = "Abbandona il Piano"
 ABANDON_QUESTION = (
@@ -173,12 +176,12 @@ class PlanEntryScreen(EnterMovesOn, PrintsForm, ServiceCalls, Screen[None]):
         panel.focus()
         panel.scroll_visible()
         self._typed()
-        self._form_message(REGISTERED)
+        self._form_message(REGISTERED_BEFORE if plan.already_registered else REGISTERED)
         self.refresh_bindings()
 
     def _refused(self, error: Exception) -> None:
         self._done()
-        errors = getattr(error, "errors", None)
+        errors = error.errors if isinstance(error, ValidationError) else None
         if errors:
             self._show_errors(errors)
             self._form_message(FIX_FIELDS)

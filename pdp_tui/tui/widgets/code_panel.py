@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from pdp_tui.domain import PlanDetail, PlanStatus
 from pdp_tui.services.codes import format_code
+from pdp_tui.tui import format
 from pdp_tui.tui.columns import fit
 
 TITLE = "Codice di attivazione"
 REMINDER = "Copia il codice sul cartoncino e sul modulo di adesione."
 VOIDED = "PIANO ANNULLATO: il codice non è più valido."
+
+
+def already_registered(plan: PlanDetail, today: dt.date | None = None) -> str:
+    """ "già registrato alle 10:42" (or "il 28/11/2026 alle 10:42" on another day), local time."""
+    at = format.local_time(plan.created_at)
+    today = today or dt.datetime.now(at.tzinfo).date()
+    when = f"alle {at:%H:%M}" if at.date() == today else f"il {at:%d/%m/%Y} alle {at:%H:%M}"
+    return f"Già registrato {when}"
 
 
 def spaced_code(code: str) -> str:
@@ -66,7 +77,9 @@ class ActivationCodePanel(Widget, can_focus=True):
             return Text("")
         width = max(self.content_size.width, 1)
         lines = [Text(spaced_code(plan.activation_code), style="bold reverse")]
-        if self.reminder:
+        if plan.already_registered:
+            lines.append(Text(already_registered(plan), style="bold"))
+        elif self.reminder:
             lines.append(Text(""))
         about = Text("Contratto ")
         about.append(plan.contract_number, style="bold")
