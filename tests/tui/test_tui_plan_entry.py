@@ -216,7 +216,7 @@ async def test_the_same_card_again_shows_its_code_already_registered(
         assert f"Già registrato alle {at}" in shown
         assert " ".join(codes.format_code(code)) in shown
         assert "Contratto PDP-9 · D'Amico Nicolò" in shown
-        assert form_message(app).startswith("Era già registrato")
+        assert form_message(app) == "Era già registrato. F9: stampa il modulo · F2: nuovo Piano."
     assert len(plans_with_number(sqlite_seed.staff_mi, "PDP-9")) == 1
 
 
