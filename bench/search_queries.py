@@ -30,7 +30,8 @@ import time
 
 import _harness as h
 
-sys.path.insert(0, str(h.ROOT))
+if not os.environ.get("PYTHONPATH"):  # PYTHONPATH=/work/main measures main's code
+    sys.path.insert(0, str(h.ROOT))
 
 USERS = (("staff (MI01)", h.STAFF, "MI01"), ("support (all)", h.SUPPORT, None))
 FORGIVING = ("damico", "d amico", "D'Amico", "DAMICO", "de santis", "desantis",

@@ -52,7 +52,7 @@ def test_correct_surname_keeps_the_code_and_records_history(seed, plan):
     assert corrected.status is PlanStatus.ACTIVE
     assert plans.get_plan(seed.staff_mi, plan.id) == corrected
     row = Plan.get_by_id(plan.id)
-    assert row.name_key == "rossi mario"
+    assert (row.name_key, row.first_last_key) == ("rossimario", "mariorossi")
     assert row.updated_at is not None and started <= row.updated_at <= finished
 
     [entry] = corrections.plan_history(seed.staff_mi, plan.id)

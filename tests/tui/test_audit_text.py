@@ -34,6 +34,7 @@ NEW_PASSWORD = "Girasole-Mattutino-42"
 
 def every_kind_recorded(seed, register) -> None:
     plan = register(seed.staff_mi, "MI-7", "Nicolò", "D'Amico")
+    register(seed.staff_mi, "MI-7", "Nicolo", "D Amico")  # the same card again
     plans.get_plan(seed.support, plan.id)
     search.search_plans(seed.support, "d'amico", store_id=seed.mi[0])
     plans.verify_code(seed.support, plan.activation_code)
