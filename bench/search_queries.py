@@ -126,13 +126,13 @@ def main() -> None:
     args = parser.parse_args()
     h.header("Search: the service query's time, first page (1,000,000 plans)")
     backends = []
-    for name, given in (("SQLite", args.sqlite_url), ("PostgreSQL", args.postgres_url)):
-        if args.backend not in (name.lower(), "both"):
+    for key, name, given in (
+        ("sqlite", "SQLite", args.sqlite_url),
+        ("postgres", "PostgreSQL", args.postgres_url),
+    ):
+        if args.backend not in (key, "both"):
             continue
-        if given:
-            backends.append((name, given))
-        else:
-            backends += [b for b in h.million_plan_databases(name.lower()) if b[0] == name]
+        backends += [(name, given)] if given else h.million_plan_databases(key)
     for name, url in backends:
         migrated = open_database(url)
         print(f"{name}: {url}" + (f" (migrated in {migrated:.1f} s)" if migrated else ""))
