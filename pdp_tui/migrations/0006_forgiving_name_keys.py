@@ -101,6 +101,10 @@ def up(migrator, db):
             for name, columns in NAME_KEY_INDEXES + INDEXES
         )
     )
+    if _is_postgres(db):
+        # Statistics of the rewritten keys for the planner (VACUUM cannot run in the
+        # migration's transaction: autovacuum clears the old row versions).
+        db.execute_sql("ANALYZE plan")
 
 
 def down(migrator, db):
