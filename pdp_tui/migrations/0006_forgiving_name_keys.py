@@ -101,9 +101,10 @@ def up(migrator, db):
             for name, columns in NAME_KEY_INDEXES + INDEXES
         )
     )
-    if _is_postgres(db):
-        # Statistics of the rewritten keys for the planner (VACUUM cannot run in the
-        # migration's transaction: autovacuum clears the old row versions).
+    if _is_postgres(db) and db.execute_sql(f"SELECT count(*) > {BATCH} FROM plan").fetchone()[0]:
+        # Statistics of the rewritten keys for the planner, where there are many (VACUUM
+        # cannot run in the migration's transaction: autovacuum clears the old versions).
+        # Not on a small table: its statistics would outlive it as the table grows.
         db.execute_sql("ANALYZE plan")
 
 
