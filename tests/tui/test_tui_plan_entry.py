@@ -343,3 +343,17 @@ async def test_a_burst_on_the_login_screen(sqlite_seed, make_app):
         burst(app, *"vendite.mi", "enter", *PASSWORD, "enter")
         await wait_until(pilot, lambda: app.actor is not None)
         assert app.actor.username == "vendite.mi"
+
+
+def test_already_registered_says_the_day_when_it_was_not_today():
+    """Local time (Europe/Rome by default): 09:42 UTC on 28/11 is 10:42 there."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from pdp_tui.tui.widgets.code_panel import already_registered
+
+    plan = SimpleNamespace(created_at=dt.datetime(2026, 11, 28, 9, 42))
+    assert already_registered(plan, dt.date(2026, 11, 28)) == "Già registrato alle 10:42"
+    assert (
+        already_registered(plan, dt.date(2026, 11, 30)) == "Già registrato il 28/11/2026 alle 10:42"
+    )

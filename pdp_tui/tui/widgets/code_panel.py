@@ -19,7 +19,8 @@ VOIDED = "PIANO ANNULLATO: il codice non è più valido."
 
 
 def already_registered(plan: PlanDetail, today: dt.date | None = None) -> str:
-    """ "già registrato alle 10:42" (or "il 28/11/2026 alle 10:42" on another day), local time."""
+    """The panel's line for a plan registered before: "Già registrato alle 10:42", or
+    "Già registrato il 28/11/2026 alle 10:42" on another day (the users' time zone)."""
     at = format.local_time(plan.created_at)
     today = today or dt.datetime.now(at.tzinfo).date()
     when = f"alle {at:%H:%M}" if at.date() == today else f"il {at:%d/%m/%Y} alle {at:%H:%M}"
