@@ -46,7 +46,7 @@ YEARS = ("PDP-2025", "PDP-2025-", "PDP-2026", "PDP-2026-", "PDP-2024", "PDP-2024
 
 def open_database(url: str) -> float | None:
     """Bind the app to ``url`` and migrate it; the seconds a migration took, if any ran."""
-    os.environ["PDP_CONFIG"] = str(h.CACHE / "no-config.toml")
+    os.environ["PDP_CONFIG"] = os.devnull  # an empty settings file: defaults
     from pdp_tui import config, db
     from pdp_tui.services import gateway
 

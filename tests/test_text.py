@@ -14,12 +14,12 @@ from pdp_tui.services.text import (
     clean_contract_number,
     clean_name,
     clean_text,
+    first_last_key,
     fold,
     has_forbidden_characters,
-    first_last_key,
     name_key,
-    search_key,
     prefix_successor,
+    search_key,
 )
 
 PATTERN = Settings().contract_number_pattern
