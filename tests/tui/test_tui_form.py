@@ -47,8 +47,17 @@ def outcome(app) -> str:
 
 
 def events(kind: str) -> list[dict]:
+    """The events of ``kind``: their details (but the plan's state, which the audit chain
+    records in each plan event), who and on what."""
     query = AuditEvent.select().where(AuditEvent.kind == kind).order_by(AuditEvent.id)
-    return [dict(json.loads(e.detail or "{}"), username=e.username, target=e.target) for e in query]
+    return [
+        {
+            **{k: v for k, v in json.loads(e.detail or "{}").items() if k != "state"},
+            "username": e.username,
+            "target": e.target,
+        }
+        for e in query
+    ]
 
 
 def saved_path(store: str, number: str) -> Path:
