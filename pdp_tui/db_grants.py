@@ -33,8 +33,8 @@ APP_GRANTS: dict[str, tuple[str, ...]] = {
         "SELECT",
         "INSERT",
         # Corrections (name, covering, protection), voids (status), the signed-form mark.
-        "UPDATE (first_name, last_name, name_key, covering_id, protection_id, status, "
-        "updated_at, form_signed_at, form_signed_by_id)",
+        "UPDATE (first_name, last_name, name_key, first_last_key, covering_id, protection_id, "
+        "status, updated_at, form_signed_at, form_signed_by_id)",
     ),
     "plan_change": ("SELECT", "INSERT"),
     "audit_event": ("SELECT", "INSERT"),
