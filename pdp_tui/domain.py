@@ -218,3 +218,116 @@ class AuditEntry:
 class AuditPage:
     rows: list[AuditEntry]
     next_cursor: int | None  # the id below which the next page starts
+
+
+# --- service requests (richieste di intervento) ---------------------------------------------
+
+
+class RequestConcern(StrEnum):
+    """What a service request concerns."""
+
+    COVERING = "covering"
+    MOTION = "motion"
+
+    @property
+    def label(self) -> str:
+        return {"covering": "rivestimento", "motion": "meccanismi motion"}[self.value]
+
+
+class RequestStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "aperta", "in_progress": "in lavorazione", "closed": "chiusa"}[self.value]
+
+
+class RequestOutcome(StrEnum):
+    """How a closed request ended (esito dell'intervento)."""
+
+    REPAIR = "repair"
+    REPLACEMENT = "replacement"
+    NOT_INCLUDED = "not_included"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return {
+            "repair": "riparazione",
+            "replacement": "sostituzione",
+            "not_included": "non compreso nel Piano",
+            "withdrawn": "ritirata dal cliente",
+        }[self.value]
+
+
+class RequestStepKind(StrEnum):
+    OPENED = "opened"
+    STATUS = "status"
+    NOTE = "note"
+
+    @property
+    def label(self) -> str:
+        return {"opened": "apertura", "status": "cambio di stato", "note": "nota"}[self.value]
+
+
+@dataclass(frozen=True)
+class RequestSummary:
+    """One row of the service requests' list (and of a plan's requests)."""
+
+    id: int
+    number: str
+    created_at: dt.datetime
+    status: RequestStatus
+    concerns: RequestConcern
+    store_code: str
+    contract_number: str
+    first_name: str
+    last_name: str
+
+    @property
+    def customer(self) -> str:
+        return f"{self.last_name} {self.first_name}"
+
+
+@dataclass(frozen=True)
+class RequestStep:
+    """One step of a request's history: who, when, what (never deleted)."""
+
+    at: dt.datetime
+    by: str
+    kind: RequestStepKind
+    status: RequestStatus | None
+    outcome: RequestOutcome | None
+    note: str
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    id: int
+    number: str
+    plan_id: int
+    contract_number: str
+    first_name: str
+    last_name: str
+    store_code: str
+    concerns: RequestConcern
+    description: str
+    phone: str
+    status: RequestStatus
+    outcome: RequestOutcome | None
+    created_at: dt.datetime
+    created_by: str
+    closed_at: dt.datetime | None
+    steps: list[RequestStep]
+
+    @property
+    def customer(self) -> str:
+        return f"{self.last_name} {self.first_name}"
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    rows: list[RequestSummary]
+    next_cursor: tuple[str, int] | None

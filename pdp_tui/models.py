@@ -160,4 +160,66 @@ class AuditChain(BaseModel):
     last_hash = CharField(max_length=64)
 
 
-ALL_MODELS = [Store, User, Covering, Protection, Plan, PlanChange, AuditEvent, AuditChain]
+class ServiceRequestCounter(BaseModel):
+    """The last service request number given in each year (migration 0008): one row per
+    year, bumped by an upsert inside the transaction that opens the request."""
+
+    year = IntegerField(primary_key=True)
+    last = IntegerField(default=0)
+
+
+class ServiceRequest(BaseModel):
+    """A customer's service request (richiesta di intervento) on a plan. Never deleted."""
+
+    number = CharField(max_length=20, unique=True)  # RI-YYYY-NNNNNN
+    plan = ForeignKeyField(Plan, backref="requests", on_delete="RESTRICT")
+    store = ForeignKeyField(Store, on_delete="RESTRICT")  # the plan's: scoping and filters
+    concerns = CharField(max_length=10)  # domain.RequestConcern
+    description = TextField()
+    phone = CharField(max_length=20, default="")
+    status = CharField(max_length=12, default="open")  # domain.RequestStatus
+    outcome = CharField(max_length=20, null=True)  # domain.RequestOutcome, once closed
+    created_at = DateTimeField(default=utcnow)
+    created_by = ForeignKeyField(User, on_delete="RESTRICT")
+    updated_at = DateTimeField(null=True)
+    closed_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = (
+            (("created_at", "id"), False),
+            (("store", "created_at", "id"), False),
+            (("status", "created_at", "id"), False),
+            (("store", "status", "created_at", "id"), False),
+            (("plan", "created_at"), False),
+        )
+
+
+class ServiceRequestStep(BaseModel):
+    """A request's history: opened, each change of status (with the outcome when closed),
+    each note; who and when. Append-only (triggers of migration 0008)."""
+
+    request = ForeignKeyField(ServiceRequest, backref="steps", on_delete="RESTRICT")
+    at = DateTimeField(default=utcnow)
+    by = ForeignKeyField(User, null=True, on_delete="RESTRICT")  # None: the command line
+    kind = CharField(max_length=10)  # domain.RequestStepKind
+    status = CharField(max_length=12, null=True)  # the status it moved to
+    outcome = CharField(max_length=20, null=True)
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("request", "at"), False),)
+
+
+ALL_MODELS = [
+    Store,
+    User,
+    Covering,
+    Protection,
+    Plan,
+    PlanChange,
+    AuditEvent,
+    AuditChain,
+    ServiceRequestCounter,
+    ServiceRequest,
+    ServiceRequestStep,
+]

@@ -475,6 +475,28 @@ def test_export_plans_to_stdout_and_to_a_file(run, tmp_path):
     _assert_one_line_error(code, err, "errore di sistema")
 
 
+def test_export_requests(run, tmp_path):
+    from pdp_tui.models import User
+    from pdp_tui.services import auth, service_requests
+
+    run("store", "add", "MI01", "Milano Centro")
+    run("user", "add", "mario", "--role", "staff", "--store", "MI01", "--password-stdin",
+        stdin=PASSWORD)  # fmt: skip
+    run("user", "add", "sara", "--role", "support", "--password-stdin", stdin=PASSWORD)
+    _register_plans(2)
+    support = auth.actor_for(User.get(User.username == "sara"))
+    for plan in search.search_plans(support).rows:
+        service_requests.open_request(support, plan.id, concerns="covering", description="Macchia")
+    code, out, err = run("export", "requests", "--store", "MI01")
+    assert code == 0, err
+    assert out.startswith("\ufeffNumero richiesta;Data di apertura;Negozio;Numero contratto;")
+    assert out.count("\r\n") == 3
+    assert err.strip() == "Richieste di intervento esportate: 2."
+    target = tmp_path / "richieste.csv"
+    code, out, err = run("export", "requests", "-o", str(target), "--from", "01/01/2099")
+    assert (code, out) == (0, "") and target.read_bytes().count(b"\r\n") == 1
+
+
 def test_ctrl_c_exits_130(run, monkeypatch):
     run("migrate")
 

@@ -141,3 +141,53 @@ def test_an_export_abandoned_half_way_leaves_the_database_usable(seed, register,
     rows.close()  # the reader went away: the cursor and its transaction end
     register(seed.staff_mi, "A-9")
     assert len(list(exports.export_plans(seed.admin))) == 6
+
+
+# --- service requests -------------------------------------------------------------------------
+
+
+def test_export_requests_as_an_italian_spreadsheet_reads_it(seed, register):
+    import csv as _csv
+    import io as _io
+
+    from pdp_tui.services import exports as _exports
+    from pdp_tui.services import service_requests
+
+    plan = register(seed.staff_mi, "MI-1", "Nicolò", "=D'Amico")
+    other = register(seed.staff_rm, "RM-1")
+    first = service_requests.open_request(
+        seed.support,
+        plan.id,
+        concerns="covering",
+        description="-Strappo   sul cuscino",
+        phone="+39 333 1234567",
+    )
+    service_requests.change_status(seed.support, first.id, "closed", outcome="replacement")
+    service_requests.open_request(
+        seed.support, other.id, concerns="covering", description="Macchia"
+    )
+    stream = _io.StringIO(newline="")
+    count = _exports.write_csv(
+        stream, _exports.REQUEST_HEADERS, _exports.export_requests(seed.admin, store_code="mi01")
+    )
+    assert count == 1
+    text = stream.getvalue()
+    assert text.startswith("\ufeffNumero richiesta;Data di apertura;Negozio;")
+    rows = list(_csv.reader(_io.StringIO(text[1:]), delimiter=";"))
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert row["Numero richiesta"] == first.number
+    assert row["Cognome"] == "'=D'Amico" and row["Nome"] == "Nicolò"
+    assert row["Descrizione"] == "'-Strappo sul cuscino"
+    assert row["Telefono"] == "'+39 333 1234567"
+    assert (row["Riguarda"], row["Stato"], row["Esito"]) == (
+        "rivestimento",
+        "chiusa",
+        "sostituzione",
+    )
+    assert len(row["Data di apertura"]) == 10 and row["Data di apertura"][2] == "/"
+    assert row["Data di chiusura"] == row["Data di apertura"]
+    assert row["Aperta da"] == "assistenza"
+    every = list(_exports.export_requests(seed.admin))
+    assert [r[0] for r in every] == sorted(r[0] for r in every) and len(every) == 2
+    with pytest.raises(PermissionDenied):
+        _exports.export_requests(seed.support)

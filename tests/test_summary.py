@@ -42,7 +42,7 @@ def test_today_week_month_and_the_days_by_the_users_clock(seed, register):
     figures = {s.code: (s.today, s.week, s.month) for s in result.stores}
     assert figures == {"MI01": (2, 3, 4), "RM01": (0, 0, 1)}
     assert result.totals == (2, 3, 5)
-    assert [s.open_requests for s in result.stores] == [None, None]
+    assert [s.open_requests for s in result.stores] == [0, 0]
 
     days = dict(result.per_day)
     assert len(result.per_day) == summary.CHART_DAYS
@@ -84,3 +84,18 @@ def test_only_support_and_administrators_read_the_summary(seed):
     with pytest.raises(PermissionDenied):
         summary.summary(seed.staff_mi)
     assert summary.summary(seed.admin).stores
+
+
+def test_open_requests_per_store(seed, register):
+    from pdp_tui.services import service_requests
+
+    mi = register(seed.staff_mi, "MI-1")
+    rm = register(seed.staff_rm, "RM-1")
+    opened = [
+        service_requests.open_request(seed.support, plan.id, concerns="covering", description="x")
+        for plan in (mi, mi, rm)
+    ]
+    service_requests.change_status(seed.support, opened[0].id, "in_progress")
+    service_requests.change_status(seed.support, opened[2].id, "closed", outcome="withdrawn")
+    result = summary.summary(seed.support)
+    assert [(s.code, s.open_requests) for s in result.stores] == [("MI01", 2), ("RM01", 0)]

@@ -142,6 +142,7 @@ CHAIN_VERIFIED = (
 )
 
 PLANS_EXPORTED = "Piani esportati: {count}{where}."
+REQUESTS_EXPORTED = "Richieste di intervento esportate: {count}{where}."
 EXPORTED_TO = " in {path}"
 
 STORES_CREATED = "Negozi creati: {stores}"

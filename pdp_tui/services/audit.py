@@ -64,6 +64,10 @@ class Kind:
     FORM_SIGNED = "form_signed"
     FORM_SIGNED_UNDONE = "form_signed_undone"
     STORE_PRINTER_SET = "store_printer_set"
+    REQUEST_OPENED = "request_opened"
+    REQUEST_STATUS_CHANGED = "request_status"
+    REQUEST_NOTE_ADDED = "request_note"
+    REQUESTS_EXPORTED = "requests_exported"
 
 
 # Events that record what a plan's fields became (``plan`` given to ``record``).
@@ -194,6 +198,9 @@ SUPPORT_KINDS = (
     Kind.FORM_PRINTED,
     Kind.FORM_SIGNED,
     Kind.FORM_SIGNED_UNDONE,
+    Kind.REQUEST_OPENED,
+    Kind.REQUEST_STATUS_CHANGED,
+    Kind.REQUEST_NOTE_ADDED,
 )
 ALL_KINDS = tuple(v for k, v in vars(Kind).items() if k.isupper())
 PAGE_SIZE = 50

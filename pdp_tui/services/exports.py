@@ -1,8 +1,8 @@
-"""Exports: plans as CSV that an Italian spreadsheet opens as it is.
+"""Exports: plans and service requests as CSV that an Italian spreadsheet opens as it is.
 
 UTF-8 with a byte-order mark (so that accents survive), ``;`` between fields (the comma is
 the decimal separator in Italy), dates as dd/mm/yyyy in the users' time zone, Italian
-headers, one row per plan, voided plans marked in their own column.
+headers, one row per plan (voided plans marked in their own column) or per service request.
 
 Rows are streamed, so that a million plans export in constant memory: on PostgreSQL through
 a server-side (named) cursor, which lives inside one transaction (through PgBouncer in
@@ -29,8 +29,15 @@ from peewee import Tuple
 
 from pdp_tui import config
 from pdp_tui.db import database, is_postgres
-from pdp_tui.domain import Actor, PlanStatus, ProtectionType
-from pdp_tui.models import Covering, Plan, Protection, Store, User
+from pdp_tui.domain import (
+    Actor,
+    PlanStatus,
+    ProtectionType,
+    RequestConcern,
+    RequestOutcome,
+    RequestStatus,
+)
+from pdp_tui.models import Covering, Plan, Protection, ServiceRequest, Store, User
 from pdp_tui.services import audit
 from pdp_tui.services.errors import NotFound, ValidationError
 from pdp_tui.services.permissions import Permission, require
@@ -46,6 +53,21 @@ PLAN_HEADERS = (
     "Valido fino al",
     "Stato",
     "Registrato da",
+)
+REQUEST_HEADERS = (
+    "Numero richiesta",
+    "Data di apertura",
+    "Negozio",
+    "Numero contratto",
+    "Cognome",
+    "Nome",
+    "Riguarda",
+    "Descrizione",
+    "Telefono",
+    "Stato",
+    "Esito",
+    "Data di chiusura",
+    "Aperta da",
 )
 CHUNK = 5000  # rows per SQLite read and per PostgreSQL fetch
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -67,15 +89,7 @@ def export_plans(
     """The rows of the plans registered from ``day_from`` to ``day_to`` (the users' days,
     both included) at ``store_code`` (every store if None), oldest first, as text cells in
     the order of ``PLAN_HEADERS``. The export is audited when it is asked for."""
-    require(actor, Permission.EXPORT)
-    if day_from and day_to and day_from > day_to:
-        raise ValidationError({"day_to": "La data finale precede quella iniziale."})
-    store_id = None
-    if store_code:
-        store = Store.get_or_none(Store.code == store_code.strip().upper())
-        if store is None:
-            raise NotFound(f"Negozio {store_code.strip().upper()} inesistente.")
-        store_id, store_code = store.id, store.code
+    store_id, store_code = _check(actor, day_from, day_to, store_code)
     audit.record(
         audit.Kind.PLANS_EXPORTED,
         actor,
@@ -87,8 +101,106 @@ def export_plans(
         },
     )
     query = _plans_query(day_from, day_to, store_id)
-    rows = _server_side(query) if is_postgres() else _in_chunks(query)
+    rows = _server_side(query, Plan) if is_postgres() else _in_chunks(query, Plan)
     return (_plan_cells(row, config.current().zone) for row in rows)
+
+
+def _check(
+    actor: Actor, day_from: dt.date | None, day_to: dt.date | None, store_code: str | None
+) -> tuple[int | None, str | None]:
+    """The export's permission and filters; the store's (id, code), or (None, None)."""
+    require(actor, Permission.EXPORT)
+    if day_from and day_to and day_from > day_to:
+        raise ValidationError({"day_to": "La data finale precede quella iniziale."})
+    if not store_code:
+        return None, None
+    store = Store.get_or_none(Store.code == store_code.strip().upper())
+    if store is None:
+        raise NotFound(f"Negozio {store_code.strip().upper()} inesistente.")
+    return store.id, store.code
+
+
+def export_requests(
+    actor: Actor,
+    *,
+    day_from: dt.date | None = None,
+    day_to: dt.date | None = None,
+    store_code: str | None = None,
+) -> Iterator[tuple[str, ...]]:
+    """The rows of the service requests opened from ``day_from`` to ``day_to`` (the users'
+    days, both included) at ``store_code`` (every store if None), oldest first, as text
+    cells in the order of ``REQUEST_HEADERS``. Audited when asked for."""
+    store_id, store_code = _check(actor, day_from, day_to, store_code)
+    audit.record(
+        audit.Kind.REQUESTS_EXPORTED,
+        actor,
+        target=store_code or "",
+        detail={
+            "from": day_from.strftime(DATE_FORMAT) if day_from else None,
+            "to": day_to.strftime(DATE_FORMAT) if day_to else None,
+            "store": store_code,
+        },
+    )
+    settings = config.current()
+    query = (
+        ServiceRequest.select(
+            ServiceRequest.number,
+            ServiceRequest.created_at,
+            Store.code,
+            Plan.contract_number,
+            Plan.last_name,
+            Plan.first_name,
+            ServiceRequest.concerns,
+            ServiceRequest.description,
+            ServiceRequest.phone,
+            ServiceRequest.status,
+            ServiceRequest.outcome,
+            ServiceRequest.closed_at,
+            User.username,
+            ServiceRequest.id,
+        )
+        .join(Store, on=(ServiceRequest.store == Store.id))
+        .switch(ServiceRequest)
+        .join(Plan, on=(ServiceRequest.plan == Plan.id))
+        .switch(ServiceRequest)
+        .join(User, on=(ServiceRequest.created_by == User.id))
+    )
+    if day_from:
+        query = query.where(ServiceRequest.created_at >= settings.local_midnight_utc(day_from))
+    if day_to:
+        query = query.where(
+            ServiceRequest.created_at < settings.local_midnight_utc(day_to + dt.timedelta(days=1))
+        )
+    if store_id is not None:
+        query = query.where(ServiceRequest.store == store_id)
+    rows = (
+        _server_side(query, ServiceRequest) if is_postgres() else _in_chunks(query, ServiceRequest)
+    )
+    return (_request_cells(row, settings.zone) for row in rows)
+
+
+def _request_cells(row: tuple, zone: dt.tzinfo) -> tuple[str, ...]:
+    (number, at, store, contract, last, first, concerns, description, phone, status,
+     outcome, closed_at, by, _) = row  # fmt: skip
+    return (
+        number,
+        _local_day(_as_datetime(at), zone),
+        neutralise(store),
+        neutralise(contract),
+        neutralise(last),
+        neutralise(first),
+        RequestConcern(concerns).label,
+        neutralise(" ".join(description.split())),
+        neutralise(phone),
+        RequestStatus(status).label,
+        RequestOutcome(outcome).label if outcome else "",
+        _local_day(_as_datetime(closed_at), zone) if closed_at else "",
+        neutralise(by),
+    )
+
+
+def _as_datetime(at) -> dt.datetime:
+    return dt.datetime.fromisoformat(at) if isinstance(at, str) else at
 
 
 def _plans_query(day_from: dt.date | None, day_to: dt.date | None, store_id: int | None):
@@ -126,10 +238,10 @@ def _plans_query(day_from: dt.date | None, day_to: dt.date | None, store_id: int
     return query
 
 
-def _server_side(query) -> Iterator[tuple]:
+def _server_side(query, model) -> Iterator[tuple]:
     """Rows through a named cursor, in one transaction; the transaction ends (rolled back:
     nothing was written) when the rows are read or the reader stops."""
-    sql, params = query.order_by(Plan.created_at, Plan.id).sql()
+    sql, params = query.order_by(model.created_at, model.id).sql()
     with database.atomic():
         with database.connection().cursor(name="pdp_export") as cursor:
             cursor.itersize = CHUNK
@@ -138,15 +250,16 @@ def _server_side(query) -> Iterator[tuple]:
                 yield from rows
 
 
-def _in_chunks(query) -> Iterator[tuple]:
-    """Rows in chunks of ``CHUNK``, each read after the last row of the one before."""
+def _in_chunks(query, model) -> Iterator[tuple]:
+    """Rows in chunks of ``CHUNK``, each read after the last row of the one before (the
+    row's second cell is its ``created_at``, its last its id)."""
     last: tuple[dt.datetime, int] | None = None
     while True:
         chunk = query
         if last is not None:
-            at, plan_id = last
-            chunk = chunk.where(Tuple(Plan.created_at, Plan.id) > Tuple(at, plan_id))
-        rows = list(chunk.order_by(Plan.created_at, Plan.id).limit(CHUNK).tuples())
+            at, row_id = last
+            chunk = chunk.where(Tuple(model.created_at, model.id) > Tuple(at, row_id))
+        rows = list(chunk.order_by(model.created_at, model.id).limit(CHUNK).tuples())
         yield from rows
         if len(rows) < CHUNK:
             return

@@ -41,6 +41,13 @@ class Permission(Enum):
         (Role.STAFF, Role.SUPPORT),
         "Solo gli addetti vendite del negozio e l'assistenza modificano i Piani.",
     )
+    # Reading service requests; staff are scoped to their store's plans (read-only).
+    READ_REQUESTS = (EVERY_ROLE, "Operazione non consentita per il tuo ruolo.")
+    # Opening service requests, moving them on, adding notes.
+    HANDLE_REQUESTS = (
+        (Role.SUPPORT, Role.ADMIN),
+        "Le richieste di intervento sono aperte e seguite dall'assistenza.",
+    )
     READ_AUDIT_LOG = (
         (Role.ADMIN, Role.SUPPORT),
         "Il registro attività è riservato ad amministratori e assistenza.",

@@ -1,5 +1,6 @@
 """Riepilogo: plans registered today, this week and this month per store, and per day over
-the last 30 days, for support and administrators.
+the last 30 days, and the service requests still open per store, for support and
+administrators.
 
 Days, weeks (from Monday) and months are the users' (the configured time zone); the plans
 store UTC. One query reads the plans of the longest of those spans (at most 31 days) from
@@ -19,6 +20,7 @@ from peewee import SQL, Case, fn
 from pdp_tui import config
 from pdp_tui.domain import Actor, PlanStatus
 from pdp_tui.models import Plan, Store
+from pdp_tui.services import service_requests
 from pdp_tui.services.permissions import Permission, require
 
 CHART_DAYS = 30
@@ -32,7 +34,7 @@ class StoreFigures:
     today: int
     week: int
     month: int
-    open_requests: int | None  # None: service requests are not kept by this version
+    open_requests: int | None  # service requests not closed yet (aperta, in lavorazione)
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,7 @@ def summary(actor: Actor, now: dt.datetime | None = None) -> Summary:
     for store_id, day, count in rows:
         counts.setdefault(store_id, [0] * len(days))[day] += count
 
+    open_requests = service_requests.open_counts_by_store()
     week_from = days.index(week_start)
     month_from = days.index(month_start)
     stores = []
@@ -99,7 +102,7 @@ def summary(actor: Actor, now: dt.datetime | None = None) -> Summary:
                 today=per_day[-1],
                 week=sum(per_day[week_from:]),
                 month=sum(per_day[month_from:]),
-                open_requests=None,
+                open_requests=open_requests.get(store.id, 0),
             )
         )
     totals = [sum(c[i] for c in counts.values()) for i in range(len(days))]

@@ -13,7 +13,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pdp_tui.domain import PlanStatus, ProtectionType, Role
+from pdp_tui.domain import (
+    PlanStatus,
+    ProtectionType,
+    RequestConcern,
+    RequestOutcome,
+    RequestStatus,
+    Role,
+)
 
 KIND_LABELS = {
     "login_ok": "accesso",
@@ -49,6 +56,10 @@ KIND_LABELS = {
     "form_signed_undone": "modulo firmato tolto",
     "store_printer_set": "stampante del negozio",
     "plan_state": "Piano all'avvio del registro verificabile",
+    "request_opened": "richiesta di intervento aperta",
+    "request_status": "richiesta di intervento: stato",
+    "request_note": "richiesta di intervento: nota",
+    "requests_exported": "esportazione richieste",
 }
 
 # Keys that only make sense to the program.
@@ -81,6 +92,8 @@ LABELS = {
     "validity_months": "validità in mesi",
     "from": "dal",
     "to": "al",
+    "concerns": "riguarda",
+    "outcome": "esito",
 }
 
 VALUES = {
@@ -98,7 +111,12 @@ VALUES = {
     },
     "role": {role.value: role.label for role in Role},
     "protection": {p.value: p.label for p in ProtectionType},
-    "status": {s.value: s.label for s in PlanStatus},
+    "status": {
+        **{s.value: s.label for s in PlanStatus},
+        **{s.value: s.label for s in RequestStatus},
+    },
+    "concerns": {c.value: c.label for c in RequestConcern},
+    "outcome": {o.value: o.label for o in RequestOutcome},
 }
 # Free text typed by a person (a reason for a change): quoted, never translated.
 FREE_TEXT = frozenset({"reason"})

@@ -24,6 +24,7 @@ from pdp_tui.services import (
     plans,
     printing,
     search,
+    service_requests,
     signed_forms,
 )
 from pdp_tui.services.errors import ServiceError
@@ -72,6 +73,13 @@ def every_kind_recorded(seed, register) -> None:
     catalogue.set_store_open(SYSTEM, "TO01", True)
     catalogue.set_validity(SYSTEM, "covering", 36)
     exports.export_plans(seed.admin, day_from=dt.date(2026, 1, 1), store_code="MI01")
+    other = register(seed.staff_mi, "MI-8")
+    request = service_requests.open_request(
+        seed.support, other.id, concerns="covering", description="Strappo"
+    )
+    service_requests.add_note(seed.support, request.id, "Richiamato il cliente")
+    service_requests.change_status(seed.support, request.id, "closed", outcome="repair")
+    exports.export_requests(seed.admin, store_code="MI01")
 
 
 def test_every_kind_has_an_italian_label():
@@ -110,6 +118,8 @@ def test_details_read_as_sentences(seed, register):
     assert "nome: Torino → Torino Lingotto" in sentences
     assert "validità in mesi: 60 → 36" in sentences
     assert "dal: 01/01/2026; al: —; negozio: MI01" in sentences
+    assert "riguarda: rivestimento" in sentences
+    assert "stato: chiusa; esito: riparazione" in sentences
 
 
 def test_what_cannot_be_read_is_left_out():

@@ -1,4 +1,4 @@
-"""``pdp-tui export …``: plans as CSV for a spreadsheet, on stdout or into a file.
+"""``pdp-tui export …``: plans or service requests as CSV, on stdout or into a file.
 
 The rows are streamed from the database to the file: memory stays flat whatever the count.
 A file named with -o is written beside itself and put in place only when complete, so that
@@ -60,6 +60,12 @@ def register(commands: Commands) -> None:
         export_plans,
         parents=[filters],
     )
+    export.add(
+        "requests",
+        "una richiesta di intervento per riga, con stato ed esito",
+        export_requests,
+        parents=[filters],
+    )
 
 
 def export_plans(args: argparse.Namespace) -> int:
@@ -71,6 +77,18 @@ def export_plans(args: argparse.Namespace) -> int:
         )
         count = _write(args.output, exports.PLAN_HEADERS, rows)
     _say(messages.PLANS_EXPORTED.format(count=number(count), where=_where(args)))
+    return EXIT_OK
+
+
+def export_requests(args: argparse.Namespace) -> int:
+    from pdp_tui.services import exports
+
+    with database_session(settings_for(args)):
+        rows = exports.export_requests(
+            SYSTEM, day_from=args.day_from, day_to=args.day_to, store_code=args.store
+        )
+        count = _write(args.output, exports.REQUEST_HEADERS, rows)
+    _say(messages.REQUESTS_EXPORTED.format(count=number(count), where=_where(args)))
     return EXIT_OK
 
 
