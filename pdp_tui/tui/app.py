@@ -42,12 +42,13 @@ SCREENS: dict[str, tuple[str, str]] = {
     "catalogo": ("pdp_tui.tui.screens.admin_catalogue", "CatalogueScreen"),
     "registro": ("pdp_tui.tui.screens.audit_log", "AuditLogScreen"),
     "riepilogo": ("pdp_tui.tui.screens.summary", "SummaryScreen"),
+    "richieste": ("pdp_tui.tui.screens.service_requests", "RequestListScreen"),
 }
 # The modes each role may open; the first one is shown after login.
 MODES_BY_ROLE: dict[Role, tuple[str, ...]] = {
-    Role.STAFF: ("nuovo", "elenco"),
-    Role.SUPPORT: ("verifica", "elenco", "registro", "riepilogo"),
-    Role.ADMIN: ("utenti", "catalogo", "registro", "elenco", "riepilogo"),
+    Role.STAFF: ("nuovo", "elenco", "richieste"),
+    Role.SUPPORT: ("verifica", "elenco", "registro", "richieste", "riepilogo"),
+    Role.ADMIN: ("utenti", "catalogo", "registro", "elenco", "richieste", "riepilogo"),
 }
 # Key (F-key, Ctrl alternative), footer label and palette help of each mode.
 MODE_KEYS: dict[str, tuple[str, str, str]] = {
@@ -57,6 +58,7 @@ MODE_KEYS: dict[str, tuple[str, str, str]] = {
     "utenti": ("f6,ctrl+t", "Utenti", "Gestione degli account"),
     "catalogo": ("f7,ctrl+y", "Negozi", "Negozi e rivestimenti"),
     "registro": ("f8,ctrl+b", "Registro", "Registro attività"),
+    "richieste": ("f10,ctrl+f", "Richieste", "Richieste di intervento"),
     # F9 is the adhesion form's print, F10 the service requests; F11 is taken by many
     # terminal emulators (full screen), F12 reaches the app in xterm, PuTTY and the console.
     "riepilogo": ("f12,ctrl+z", "Riepilogo", "Piani per negozio e per giorno"),

@@ -26,6 +26,7 @@ from pdp_tui.tui.widgets.key_footer import KeyFooter
 TITLE = "Dettaglio contratto"
 LOADING = "Caricamento…"
 HISTORY = "Storico delle modifiche"
+PLAN_REQUESTS = "Richieste di intervento"
 NO_HISTORY = "Nessuna modifica dalla registrazione."
 CHANGED = "Modifica salvata."
 SIGNED_FORM = "Modulo firmato"
@@ -156,6 +157,7 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
         PRINT_FORM,
         Binding("m,M", "signed_form(True)", MARK_SIGNED, id="modulo-ricevuto"),
         Binding("m,M", "signed_form(False)", UNDO_SIGNED, id="togli-modulo-ricevuto"),
+        Binding("r,R", "new_request", "Richiesta", id="nuova-richiesta"),
     ]
 
     def __init__(self, plan_id: int) -> None:
@@ -170,6 +172,9 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
             yield Static(Text(LOADING), id="detail-fields")
             yield ActivationCodePanel(reminder=False, id="detail-code")
             yield PrintOutcome(id="print-outcome")
+            # Service requests: this plan's, and r to open one (support, admin).
+            yield Static(Text(PLAN_REQUESTS, style="bold"), id="plan-requests-title")
+            yield Static(Text(LOADING), id="plan-requests")
             yield Static(Text(HISTORY, style="bold"), id="history-title")
             yield Static("", id="history")
         yield KeyFooter()
@@ -199,6 +204,7 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
         self.query_one("#detail-code", ActivationCodePanel).plan = plan
         self.query_one("#history", Static).update(history_table(history))
         self.refresh_bindings()
+        self._load_requests()
 
     # --- corrections (the service decides who may; the keys show only where useful) ---
 
@@ -212,6 +218,11 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
             return self.print_form_allowed()
         if action == "signed_form":
             return self._may_mark_signed(bool(parameters[0]))
+        if action == "new_request":
+            actor = self.app.actor
+            if actor is None or actor.role not in Permission.HANDLE_REQUESTS.roles:
+                return False
+            return self.plan is not None
         return True
 
     def action_correct(self) -> None:
@@ -280,6 +291,43 @@ class ContractDetailScreen(PrintsForm, ServiceCalls, Screen[None]):
     def _signed_changed(self, message: str) -> None:
         self.notify(message, markup=False)
         self._load()
+
+    # --- service requests (richieste di intervento) ---
+
+    def _load_requests(self) -> None:
+        from pdp_tui.services import service_requests
+        from pdp_tui.tui.screens.service_requests import plan_requests_table
+
+        self.call_service(
+            service_requests.plan_requests,
+            self.app.actor,
+            self.plan_id,
+            on_success=lambda rows: self.query_one("#plan-requests", Static).update(
+                plan_requests_table(rows)
+            ),
+            on_error=lambda error: self.query_one("#plan-requests", Static).update(
+                Text(str(error))
+            ),
+            group="plan-requests",
+        )
+
+    def action_new_request(self) -> None:
+        from pdp_tui.tui.screens.service_requests import NewRequestDialog, refusal
+
+        if self.plan is None:
+            return
+        refused = refusal(self.plan)  # said at once; the service checks again on saving
+        if refused:
+            self.notify(refused, severity="error", markup=False)
+        else:
+            self.app.push_screen(NewRequestDialog(self.plan), self._request_opened)
+
+    def _request_opened(self, request) -> None:
+        from pdp_tui.tui.screens.service_requests import OPENED_DONE
+
+        if request is not None and request is not True:
+            self.notify(OPENED_DONE.format(number=request.number), markup=False)
+            self._load_requests()
 
     def action_back(self) -> None:
         self.dismiss()
