@@ -360,15 +360,17 @@ def step_what(step: RequestStep) -> Text:
 
 
 def steps_table(steps: list[RequestStep]) -> Table:
-    table = Table(box=None, padding=(0, 1), show_edge=False, expand=True)
-    table.add_column("Data", no_wrap=True)
-    table.add_column("Chi", max_width=16)
-    table.add_column("Cosa")
-    table.add_column("Nota", ratio=1)
+    """When, who, what: a note goes under its step, so that nothing is cut at 80 columns."""
+    table = Table.grid(padding=(0, 1))
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, max_width=18, overflow="ellipsis")
+    table.add_column(ratio=1, overflow="fold")
     for step in steps:
-        table.add_row(
-            Text(format.date_time(step.at)), Text(step.by), step_what(step), Text(step.note)
-        )
+        what = step_what(step)
+        if step.note:
+            what.append("\n")
+            what.append(step.note, style="italic")
+        table.add_row(Text(format.date_time(step.at)), Text(step.by), what)
     return table
 
 
