@@ -222,3 +222,29 @@ def test_a_request_is_opened_by_a_person(seed, register):
     plan = register(seed.staff_mi, "MI-1")
     with pytest.raises(PermissionDenied):
         _open(SYSTEM, plan.id)
+
+
+def _open_in_a_process(url: str, plan_id: int, count: int) -> list[str]:
+    """A separate process: its own connection, as another terminal session would have."""
+    from pdp_tui import db as process_db
+    from pdp_tui.models import User
+    from pdp_tui.services import auth
+
+    process_db.open_database(url)
+    with process_db.session():
+        support = auth.actor_for(User.get(User.username == "assistenza"))
+        return [_open(support, plan_id).number for _ in range(count)]
+
+
+@pytest.mark.pgbouncer
+def test_numbers_are_unique_across_processes(seed, register, db_url):
+    import multiprocessing
+
+    plan = register(seed.staff_mi, "MI-1")
+    db.release()
+    processes, per_process = 4, 5
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        batches = pool.starmap(_open_in_a_process, [(db_url, plan.id, per_process)] * processes)
+    numbers = [n for batch in batches for n in batch]
+    expected = {f"RI-{YEAR}-{n:06d}" for n in range(1, processes * per_process + 1)}
+    assert sorted(numbers) == sorted(expected)
