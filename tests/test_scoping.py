@@ -340,3 +340,50 @@ def test_audit_keyset_paging(stores):
     # A full last page does not promise a next one that is empty.
     exact = audit.list_events(seed.support, limit=total)
     assert len(exact.rows) == total and exact.next_cursor is None
+
+
+# --- service requests: scoped as the plans they belong to ------------------------------------
+
+
+def _request_numbers(actor, **kwargs) -> set[str]:
+    from pdp_tui.services import service_requests
+
+    numbers: list[str] = []
+    cursor = None
+    while True:
+        page = service_requests.list_requests(actor, cursor=cursor, limit=2, **kwargs)
+        numbers += [row.contract_number for row in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
+            return set(numbers)
+
+
+def test_service_requests_are_scoped_as_their_plans(stores):
+    from pdp_tui.services import service_requests
+
+    seed = stores.seed
+    opened = {
+        plan.contract_number: service_requests.open_request(
+            seed.support, plan.id, concerns="covering", description="Macchia"
+        )
+        for plan in stores.mi + stores.rm
+    }
+    assert _request_numbers(seed.staff_mi) == MI_NUMBERS
+    assert _request_numbers(seed.staff_rm) == RM_NUMBERS
+    assert _request_numbers(seed.support) == MI_NUMBERS | RM_NUMBERS
+    assert _request_numbers(seed.admin, store_id=seed.rm[0]) == RM_NUMBERS
+    # A store filter does not widen what staff see.
+    assert _request_numbers(seed.staff_mi, store_id=seed.rm[0]) == set()
+    for plan in stores.rm:
+        assert service_requests.plan_requests(seed.staff_mi, plan.id) == []
+        with pytest.raises(NotFound):
+            service_requests.get_request(seed.staff_mi, opened[plan.contract_number].id)
+    # Staff read their own store's requests, and change none.
+    own = opened["MI-1"]
+    assert service_requests.get_request(seed.staff_mi, own.id).number == own.number
+    with pytest.raises(PermissionDenied):
+        service_requests.add_note(seed.staff_mi, own.id, "nota")
+    # A staff account without a store sees none.
+    User.update(store=None).where(User.id == seed.staff_mi.id).execute()
+    orphan = auth.authenticate("vendite.mi", seed.password)
+    assert _request_numbers(orphan) == set()
