@@ -30,7 +30,7 @@ def requests(sqlite_seed, register, fixed_codes, fixed_now, monkeypatch):
         support, first.id, "closed", outcome="replacement", note="Meccanismo sostituito"
     )
     service_requests.open_request(
-        support, mi.id, concerns="covering", description="Strappo sul bracciolo sinistro"
+        support, mi.id, concerns="covering", description="Strappo sul bracciolo destro"
     )
     service_requests.open_request(
         support, rm.id, concerns="covering", description="Macchia d'inchiostro"
