@@ -48,6 +48,13 @@ async def open_summary(pilot, username: str, seed, key: str = "f12") -> SummaryS
 
 async def test_support_sees_each_store_and_the_days(make_app, sqlite_seed, register, fixed_clock):
     place_plans(sqlite_seed, register)
+    from pdp_tui.models import Plan
+    from pdp_tui.services import service_requests
+
+    mi_plan = Plan.select().where(Plan.store == sqlite_seed.mi[0]).first()
+    service_requests.open_request(
+        sqlite_seed.support, mi_plan.id, concerns="covering", description="Macchia"
+    )
     expected = summary.summary(sqlite_seed.admin, now=NOW)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -57,7 +64,7 @@ async def test_support_sees_each_store_and_the_days(make_app, sqlite_seed, regis
         mi = next(s for s in expected.stores if s.code == "MI01")
         assert rows[0][1:4] == [str(mi.today), str(mi.week), str(mi.month)]
         assert rows[2][1:4] == [str(n) for n in expected.totals]
-        assert rows[0][4] == "–"  # service requests: none kept yet
+        assert (rows[0][4], rows[1][4], rows[2][4]) == ("1", "0", "1")  # open requests
         assert shown_text(screen.query_one("#summary-title")) == "Riepilogo del 18/03/2026"
         assert screen.query_one(DayBars).days == tuple(expected.per_day)
         assert "Aggiornato alle 10:15" in shown_text(screen.query_one("#summary-status"))
