@@ -231,6 +231,13 @@ def test_support_sees_only_support_kinds_and_admin_sees_all(stores):
     signed_forms.mark_form_signed(seed.support, stores.rm[0].id)
     signed_forms.undo_form_signed(seed.support, stores.rm[0].id, reason="Segnato per errore")
     printing.set_print_queue(seed.admin, "RM01", "RM01-LASER")
+    from pdp_tui.services import service_requests
+
+    request = service_requests.open_request(
+        seed.support, stores.rm[0].id, concerns="covering", description="Macchia"
+    )
+    service_requests.change_status(seed.support, request.id, "in_progress")
+    service_requests.add_note(seed.support, request.id, "Richiamato")
     all_kinds = {e.kind for e in AuditEvent.select()}
     # The seed and the registrations left events that support must not read.
     assert {
