@@ -39,6 +39,15 @@ APP_GRANTS: dict[str, tuple[str, ...]] = {
     "plan_change": ("SELECT", "INSERT"),
     "audit_event": ("SELECT", "INSERT"),
     "audit_chain": ("SELECT", "UPDATE (last_id, last_hash)"),
+    # Service requests (0008): the counter is bumped by an upsert; a request's status,
+    # outcome and dates change; its steps are insert-only.
+    "service_request_counter": ("SELECT", "INSERT", "UPDATE (last)"),
+    "service_request": (
+        "SELECT",
+        "INSERT",
+        "UPDATE (status, outcome, updated_at, closed_at)",
+    ),
+    "service_request_step": ("SELECT", "INSERT"),
     MIGRATIONS_TABLE: ("SELECT",),  # the app checks the schema's version at start
 }
 # A table this version does not know (a newer migration's): what the app may need, still

@@ -169,6 +169,10 @@ FORBIDDEN = [
     "UPDATE plan SET created_at = created_at",
     "UPDATE plan_change SET reason = 'riscritto'",
     "UPDATE audit_event SET detail = ''",
+    "DELETE FROM service_request",
+    "DELETE FROM service_request_step",
+    "UPDATE service_request_step SET note = 'riscritto'",
+    "UPDATE service_request SET number = 'RI-0'",
     "UPDATE audit_chain SET last_hash = last_hash",  # allowed: the app moves the head
     "CREATE TABLE intruso (id int)",
 ]
@@ -205,6 +209,13 @@ def test_the_app_works_as_its_role_and_cannot_rewrite_history(app_url, owner_url
         signed_forms.undo_form_signed(seed.support, plan.id, reason="Per sbaglio")
         corrections.void_plan(seed.staff_mi, other.id, reason="Reso")
         plans.verify_code(seed.support, plan.activation_code)
+        from pdp_tui.services import service_requests
+
+        request = service_requests.open_request(
+            seed.support, plan.id, concerns="covering", description="Macchia"
+        )
+        service_requests.add_note(seed.support, request.id, "Richiamato")
+        service_requests.change_status(seed.support, request.id, "closed", outcome="repair")
         report = audit_verify.verify_chain(SYSTEM)
         assert report.plans == 2
     db.release()
