@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Select, Static
 
 from pdp_tui.domain import PlanSummary, SearchPage
@@ -33,6 +34,7 @@ TITLE = "Elenco completo"
 SEARCH_PLACEHOLDER = "Cerca per numero del contratto, cognome o nome"
 ALL_STORES = "Tutti i negozi"
 LOADING = "Ricerca in corso…"
+LOADING_AFTER = 0.15  # seconds
 EMPTY = "Nessun contratto registrato."
 # A search that found nothing says how to search.
 NOT_FOUND = "Nessun contratto trovato: cerca per numero del contratto, cognome o nome."
@@ -158,6 +160,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self.query_text = ""
         self._plans: list[PlanSummary] = []
         self._wide = False
+        self._loading_notice: Timer | None = None
         self.store_id: int | None = None
         # Only plans whose signed form is missing after this many days (None: every plan).
         self.missing_days: int | None = None
@@ -213,7 +216,9 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._load(event.index, cursor_row=event.cursor_row)
 
     def _load(self, page_index: int, *, cursor_row: int = 0) -> None:
-        self._status(LOADING)
+        # Said only when a search takes long enough to be seen: one repaint fewer per key.
+        self._stop_loading_notice()
+        self._loading_notice = self.set_timer(LOADING_AFTER, lambda: self._status(LOADING))
         self.call_service(
             search.search_plans,
             self.app.actor,
@@ -230,7 +235,13 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._wide = self.size.width >= WIDE
         return [(str(plan.id), plan_cells(plan, self._wide)) for plan in self._plans]
 
+    def _stop_loading_notice(self) -> None:
+        if self._loading_notice is not None:
+            self._loading_notice.stop()
+            self._loading_notice = None
+
     def _show(self, page: SearchPage, page_index: int, cursor_row: int) -> None:
+        self._stop_loading_notice()
         self._plans = page.rows
         self._table.show_page(self._rows(), page_index, page.next_cursor, cursor_row)
         self._status(self._describe())
@@ -276,6 +287,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._load(0)
 
     def _failed(self, error: Exception) -> None:
+        self._stop_loading_notice()
         if isinstance(error, ValidationError):
             self._status(" ".join(error.errors.values()))
         else:
