@@ -253,7 +253,8 @@ class ContractListScreen(ServiceCalls, Screen[None]):
 
     def _describe(self) -> str:
         if not self._plans:
-            return NOT_FOUND if self.query_text.strip() else EMPTY
+            filtered = self.query_text.strip() or self.missing_days is not None
+            return NOT_FOUND if filtered else EMPTY
         return f"{self._table.describe('Contratti', MORE)} · {OPEN_HINT}"
 
     # --- the missing signed forms (F5) -----------------------------------------------------
