@@ -4,6 +4,7 @@ neither Textual nor a screen."""
 from __future__ import annotations
 
 import json
+import os
 import pkgutil
 import subprocess
 import sys
@@ -183,3 +184,27 @@ def test_the_app_fixes_the_malloc_threshold():
 
     expected = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
     assert process_memory.return_large_blocks() is expected
+
+
+def test_the_app_sets_its_frame_rate_before_textual_reads_it():
+    # TEXTUAL_FPS is read once, when Textual is imported: the command line must not import
+    # it before run_app has set the app's rate.
+    code = (
+        "import importlib, pkgutil, sys\n"
+        "import pdp_tui.cli, pdp_tui.cli.commands as commands\n"
+        "for m in pkgutil.iter_modules(commands.__path__):\n"
+        "    importlib.import_module(f'pdp_tui.cli.commands.{m.name}')\n"
+        "import pdp_tui.cli.commands.app as app\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'textual'], 'textual imported'\n"
+        "app.set_frame_rate()\n"
+        "import textual.constants\n"
+        "print(textual.constants.MAX_FPS)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    from pdp_tui.cli.commands.app import FRAMES_PER_SECOND
+
+    assert int(result.stdout.strip()) == FRAMES_PER_SECOND == 120
