@@ -117,6 +117,30 @@ async def test_f10_lists_and_support_moves_a_request_on(sqlite_seed, make_app, r
     assert closed.status is RequestStatus.CLOSED and len(closed.steps) == 4
 
 
+async def test_support_filters_the_requests_by_store(sqlite_seed, make_app, register):
+    from textual.widgets import Select
+
+    for staff, number in ((sqlite_seed.staff_mi, "MI-2026-0001"), (sqlite_seed.staff_rm, "RM-1")):
+        plan = register(staff, number)
+        service_requests.open_request(
+            sqlite_seed.support, plan.id, concerns="covering", description="Macchia"
+        )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await login_support(pilot)
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: "Richieste 1–2" in shown(app, "#requests-status"))
+        store_filter = app.screen.query_one("#requests-store-filter", Select)
+        assert "Tutti i negozi" in shown(app, "#requests-store-filter")
+        await pilot.press("up")  # from the first row to the filters: status, then store
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: store_filter.expanded, "the stores")
+        await pilot.press("down", "down", "enter")  # MI01, then RM01
+        await wait_until(pilot, lambda: "Richieste 1–1" in shown(app, "#requests-status"))
+        assert "RM01 · Roma Eur" in shown(app, "#requests-store-filter")
+        assert "RM-1" in shown(app, "#requests") and "MI-2026" not in shown(app, "#requests")
+
+
 async def test_staff_see_their_store_read_only(sqlite_seed, make_app, register):
     mi = register(sqlite_seed.staff_mi, "MI-2026-0001")
     rm = register(sqlite_seed.staff_rm, "RM-2026-0001")

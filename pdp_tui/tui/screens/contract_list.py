@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Select, Static
 
 from pdp_tui.domain import PlanSummary, SearchPage
-from pdp_tui.services import catalogue, search
+from pdp_tui.services import search
 from pdp_tui.services.errors import ValidationError
 from pdp_tui.tui import format
 from pdp_tui.tui.columns import Column
@@ -28,11 +28,11 @@ from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.form_dialog import FormDialog, FormField
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.paged_table import PagedTable
+from pdp_tui.tui.widgets.store_filter import StoreFilter
 from pdp_tui.tui.widgets.text_field import TextField
 
 TITLE = "Elenco completo"
 SEARCH_PLACEHOLDER = "Cerca per numero del contratto, cognome o nome"
-ALL_STORES = "Tutti i negozi"
 LOADING = "Ricerca in corso…"
 LOADING_AFTER = 0.15  # seconds
 EMPTY = "Nessun contratto registrato."
@@ -178,7 +178,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
                 placeholder=SEARCH_PLACEHOLDER, id="search", max_length=130, compact=True
             )
             if self._with_store:
-                yield Select([], prompt=ALL_STORES, id="store-filter", compact=True)
+                yield StoreFilter(id="store-filter")
         yield PagedTable(list_columns(self._with_store), search.PAGE_SIZE, id="plans")
         yield Static("", id="list-status")
         yield KeyFooter()
@@ -187,19 +187,9 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def _table(self) -> PagedTable:
         return self.query_one("#plans", PagedTable)
 
-    def on_mount(self) -> None:
-        if self._with_store:
-            self.call_service(
-                catalogue.list_stores, self.app.actor, on_success=self._show_stores, group="stores"
-            )
-
-    def _show_stores(self, stores: list[tuple[int, str, str]]) -> None:
-        options = [(Text(f"{code} · {name}"), store_id) for store_id, code, name in stores]
-        self.query_one("#store-filter", Select).set_options(options)
-
     @on(Select.Changed, "#store-filter")
     def _store_changed(self, event: Select.Changed) -> None:
-        self.store_id = None if event.select.is_blank() else int(event.value)
+        self.store_id = self.query_one(StoreFilter).store_id
         self._table.reset()
         self._load(0)
 

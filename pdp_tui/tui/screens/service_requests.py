@@ -31,7 +31,7 @@ from pdp_tui.domain import (
     RequestStepKind,
     RequestSummary,
 )
-from pdp_tui.services import catalogue, service_requests
+from pdp_tui.services import service_requests
 from pdp_tui.services.permissions import Permission
 from pdp_tui.tui import format
 from pdp_tui.tui.columns import Column
@@ -42,6 +42,7 @@ from pdp_tui.tui.widgets.app_header import AppHeader
 from pdp_tui.tui.widgets.form_dialog import Choice, FormDialog, FormField
 from pdp_tui.tui.widgets.key_footer import KeyFooter
 from pdp_tui.tui.widgets.paged_table import PagedTable
+from pdp_tui.tui.widgets.store_filter import StoreFilter
 
 LIST_TITLE = "Richieste di intervento"
 DETAIL_TITLE = "Richiesta di intervento {number}"
@@ -49,7 +50,6 @@ NEW_TITLE = "Nuova richiesta di intervento"
 CLOSE_TITLE = "Chiudi la richiesta"
 NOTE_TITLE = "Aggiungi una nota"
 ALL_STATUSES = "Tutti gli stati"
-ALL_STORES = "Tutti i negozi"
 LOADING = "Caricamento…"
 EMPTY = "Nessuna richiesta di intervento."
 OPEN_HINT = "Invio apre la richiesta"
@@ -260,7 +260,7 @@ class RequestListScreen(ServiceCalls, Screen[None]):
                 compact=True,
             )
             if self._with_store:
-                yield Select([], prompt=ALL_STORES, id="requests-store-filter", compact=True)
+                yield StoreFilter(id="requests-store-filter")
         yield PagedTable(list_columns(self._with_store), service_requests.PAGE_SIZE, id="requests")
         yield Static("", id="requests-status")
         yield KeyFooter()
@@ -269,16 +269,6 @@ class RequestListScreen(ServiceCalls, Screen[None]):
     def _table(self) -> PagedTable:
         return self.query_one("#requests", PagedTable)
 
-    def on_mount(self) -> None:
-        if self._with_store:
-            self.call_service(
-                catalogue.list_stores, self.app.actor, on_success=self._show_stores, group="stores"
-            )
-
-    def _show_stores(self, stores: list[tuple[int, str, str]]) -> None:
-        options = [(Text(f"{code} · {name}"), store_id) for store_id, code, name in stores]
-        self.query_one("#requests-store-filter", Select).set_options(options)
-
     @on(Select.Changed, "#status-filter")
     def _status_changed(self, event: Select.Changed) -> None:
         self.status = None if event.select.is_blank() else RequestStatus(event.value)
@@ -286,7 +276,7 @@ class RequestListScreen(ServiceCalls, Screen[None]):
 
     @on(Select.Changed, "#requests-store-filter")
     def _store_changed(self, event: Select.Changed) -> None:
-        self.store_id = None if event.select.is_blank() else int(event.value)
+        self.store_id = self.query_one(StoreFilter).store_id
         self._reload_first_page()
 
     def _reload_first_page(self) -> None:
