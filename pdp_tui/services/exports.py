@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from peewee import Tuple
@@ -89,35 +89,47 @@ def export_plans(
     """The rows of the plans registered from ``day_from`` to ``day_to`` (the users' days,
     both included) at ``store_code`` (every store if None), oldest first, as text cells in
     the order of ``PLAN_HEADERS``. The export is audited when it is asked for."""
-    store_id, store_code = _check(actor, day_from, day_to, store_code)
+    store_id, store_code = _check(actor, audit.Kind.PLANS_EXPORTED, day_from, day_to, store_code)
+    query = _plans_query(day_from, day_to, store_id)
+    return _cells(query, Plan, _plan_cells)
+
+
+def _check(
+    actor: Actor,
+    kind: audit.Kind,
+    day_from: dt.date | None,
+    day_to: dt.date | None,
+    store_code: str | None,
+) -> tuple[int | None, str | None]:
+    """The export's permission and filters, audited as ``kind`` once they hold; the
+    store's (id, code), or (None, None)."""
+    require(actor, Permission.EXPORT)
+    if day_from and day_to and day_from > day_to:
+        raise ValidationError({"day_to": "La data finale precede quella iniziale."})
+    store_id = None
+    if store_code:
+        store = Store.get_or_none(Store.code == store_code.strip().upper())
+        if store is None:
+            raise NotFound(f"Negozio {store_code.strip().upper()} inesistente.")
+        store_id, store_code = store.id, store.code
     audit.record(
-        audit.Kind.PLANS_EXPORTED,
+        kind,
         actor,
         target=store_code or "",
         detail={
             "from": day_from.strftime(DATE_FORMAT) if day_from else None,
             "to": day_to.strftime(DATE_FORMAT) if day_to else None,
-            "store": store_code,
+            "store": store_code or None,
         },
     )
-    query = _plans_query(day_from, day_to, store_id)
-    rows = _server_side(query, Plan) if is_postgres() else _in_chunks(query, Plan)
-    return (_plan_cells(row, config.current().zone) for row in rows)
+    return store_id, store_code or None
 
 
-def _check(
-    actor: Actor, day_from: dt.date | None, day_to: dt.date | None, store_code: str | None
-) -> tuple[int | None, str | None]:
-    """The export's permission and filters; the store's (id, code), or (None, None)."""
-    require(actor, Permission.EXPORT)
-    if day_from and day_to and day_from > day_to:
-        raise ValidationError({"day_to": "La data finale precede quella iniziale."})
-    if not store_code:
-        return None, None
-    store = Store.get_or_none(Store.code == store_code.strip().upper())
-    if store is None:
-        raise NotFound(f"Negozio {store_code.strip().upper()} inesistente.")
-    return store.id, store.code
+def _cells(query, model, cells: Callable[[tuple, dt.tzinfo], tuple[str, ...]]):
+    """The rows of ``query`` streamed oldest first, each as text cells."""
+    zone = config.current().zone
+    rows = _server_side(query, model) if is_postgres() else _in_chunks(query, model)
+    return (cells(row, zone) for row in rows)
 
 
 def export_requests(
@@ -130,18 +142,7 @@ def export_requests(
     """The rows of the service requests opened from ``day_from`` to ``day_to`` (the users'
     days, both included) at ``store_code`` (every store if None), oldest first, as text
     cells in the order of ``REQUEST_HEADERS``. Audited when asked for."""
-    store_id, store_code = _check(actor, day_from, day_to, store_code)
-    audit.record(
-        audit.Kind.REQUESTS_EXPORTED,
-        actor,
-        target=store_code or "",
-        detail={
-            "from": day_from.strftime(DATE_FORMAT) if day_from else None,
-            "to": day_to.strftime(DATE_FORMAT) if day_to else None,
-            "store": store_code,
-        },
-    )
-    settings = config.current()
+    store_id, store_code = _check(actor, audit.Kind.REQUESTS_EXPORTED, day_from, day_to, store_code)
     query = (
         ServiceRequest.select(
             ServiceRequest.number,
@@ -165,18 +166,8 @@ def export_requests(
         .switch(ServiceRequest)
         .join(User, on=(ServiceRequest.created_by == User.id))
     )
-    if day_from:
-        query = query.where(ServiceRequest.created_at >= settings.local_midnight_utc(day_from))
-    if day_to:
-        query = query.where(
-            ServiceRequest.created_at < settings.local_midnight_utc(day_to + dt.timedelta(days=1))
-        )
-    if store_id is not None:
-        query = query.where(ServiceRequest.store == store_id)
-    rows = (
-        _server_side(query, ServiceRequest) if is_postgres() else _in_chunks(query, ServiceRequest)
-    )
-    return (_request_cells(row, settings.zone) for row in rows)
+    query = _within(query, ServiceRequest, day_from, day_to, store_id)
+    return _cells(query, ServiceRequest, _request_cells)
 
 
 def _request_cells(row: tuple, zone: dt.tzinfo) -> tuple[str, ...]:
@@ -204,7 +195,6 @@ def _as_datetime(at) -> dt.datetime:
 
 
 def _plans_query(day_from: dt.date | None, day_to: dt.date | None, store_id: int | None):
-    settings = config.current()
     query = (
         Plan.select(
             Plan.contract_number,
@@ -227,14 +217,20 @@ def _plans_query(day_from: dt.date | None, day_to: dt.date | None, store_id: int
         .switch(Plan)
         .join(User, on=(Plan.created_by == User.id))
     )
+    return _within(query, Plan, day_from, day_to, store_id)
+
+
+def _within(query, model, day_from: dt.date | None, day_to: dt.date | None, store_id: int | None):
+    """``query`` limited to the rows of ``model`` made from ``day_from`` to ``day_to`` (the
+    users' days, both included) at store ``store_id`` (every store if None)."""
+    settings = config.current()
     if day_from:
-        query = query.where(Plan.created_at >= settings.local_midnight_utc(day_from))
+        query = query.where(model.created_at >= settings.local_midnight_utc(day_from))
     if day_to:
-        query = query.where(
-            Plan.created_at < settings.local_midnight_utc(day_to + dt.timedelta(days=1))
-        )
+        next_day = day_to + dt.timedelta(days=1)
+        query = query.where(model.created_at < settings.local_midnight_utc(next_day))
     if store_id is not None:
-        query = query.where(Plan.store == store_id)
+        query = query.where(model.store == store_id)
     return query
 
 

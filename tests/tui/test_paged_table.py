@@ -76,7 +76,13 @@ def test_one_line_cells_render_as_datatable_renders_them():
 
 def test_what_it_does_not_render_is_left_to_datatable():
     console = Console(width=80)
-    for cell in ["plain str", Text(""), Text("two\nlines"), Text("a\tb"), Text("r", justify="right")]:
+    for cell in [
+        "plain str",
+        Text(""),
+        Text("two\nlines"),
+        Text("a\tb"),
+        Text("r", justify="right"),
+    ]:
         assert one_line_cell(console, cell, Style(), Style(), 20, 1) is None
 
 

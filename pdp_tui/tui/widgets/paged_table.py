@@ -61,7 +61,9 @@ def one_line_cell(
         rendered, inner, pad=True, style=pad, include_new_lines=False
     )
     line = next(lines)
-    segments = [Segment(" " * padding, pad), *line, Segment(" " * padding, pad)] if padding else line
+    segments = (
+        [Segment(" " * padding, pad), *line, Segment(" " * padding, pad)] if padding else line
+    )
     return [list(Segment.apply_style(segments, style=pre_style, post_style=post_style))]
 
 
