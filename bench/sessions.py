@@ -47,6 +47,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -316,6 +317,18 @@ class Till(threading.Thread):
                 self.failures.append(f"round {round_ + 1}: {str(exc)[:80]}")
                 if os.environ.get("PDP_BENCH_DUMP"):
                     Path(os.environ["PDP_BENCH_DUMP"]).write_text(proc.text()[-4000:])
+                os.kill(proc.pid, signal.SIGUSR1)  # the app logs its state (PdpApp.log_state)
+                if os.environ.get("PDP_BENCH_SPY"):  # the stuck app's threads, by py-spy
+                    spy = Path(os.environ["PDP_BENCH_SPY"]) / f"{self.username}-{round_ + 1}.txt"
+                    with spy.open("w") as out:
+                        subprocess.run(
+                            ["py-spy", "dump", "--locals", "--pid", str(proc.pid)],
+                            stdout=out,
+                            stderr=subprocess.STDOUT,
+                            timeout=60,
+                            check=False,
+                        )
+                        out.write("\n--- screen ---\n" + proc.text()[-3000:])
                 if isinstance(exc, EOFError) or proc.proc.poll() is not None:
                     return
                 proc.press("f2")

@@ -6,8 +6,12 @@ Start-up draws the login screen before anything heavy is imported: the database
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
+import logging
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterable
@@ -75,6 +79,15 @@ def _same_session(a: Actor, b: Actor) -> bool:
         return actor.id, actor.role, actor.store_id, actor.session_epoch
 
     return key(a) == key(b)
+
+
+def _awaiting(coro) -> Iterable[str]:
+    """Where a coroutine waits: its frame, then the frames of what it awaits, in turn."""
+    while coro is not None:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is not None:
+            yield f"{frame.f_code.co_name}:{frame.f_lineno}"
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
 
 
 def _screen_factory(mode: str):
@@ -184,6 +197,8 @@ class PdpApp(App[None]):
     def on_mount(self) -> None:
         # A screen shown (or shown again) may deliver what was typed while it was coming.
         self.screen_change_signal.subscribe(self, self._screen_changed)
+        # `kill -USR1 PID`: a till that seems stuck writes what it is doing to its log.
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, self.log_state)
         # After the first paint, so that the imports do not compete with it.
         self.call_after_refresh(
             self.run_worker, self._warm_up, thread=True, group="warm-up", exit_on_error=False
@@ -258,6 +273,50 @@ class PdpApp(App[None]):
         ):
             return  # delivered later, in order (type_ahead)
         await super().on_event(event)
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Repaints held for ``delay`` seconds (Textual holds them while it switches screens),
+        then resumed by the event loop's own timer.
+
+        Textual resumes them with ``set_timer``, whose one-shot timer is skipped, never
+        called, when the process is kept off the CPU for longer than the delay between two
+        lines of ``Timer._run`` (it then counts the tick as missed): on an overloaded host
+        a till stopped repainting for the rest of its session (bench/sessions.py, 100 tills)."""
+        self._begin_batch()
+
+        def end_batch() -> None:
+            self._end_batch()
+            if not self._batch_count:
+                self.screen.refresh()
+
+        asyncio.get_running_loop().call_later(delay, self.call_next, end_batch)
+
+    def log_state(self) -> None:
+        """The screen, the keys typed ahead and every task's stack, to the log."""
+        lines = [
+            f"state of pdp-tui {os.getpid()}: screen {type(self.screen).__name__}, "
+            f"focused {self.focused!r}, repaints held {self._batch_count}",
+            self.type_ahead.describe(),
+            "workers: "
+            + ", ".join(
+                f"{w.group} {w.state.name}{' cancelled' if w.is_cancelled else ''}"
+                for w in self.workers
+            ),
+        ]
+        screen = self.screen
+        lines.append(
+            f"screen update: dirty {len(screen._dirty_widgets)}, layout "
+            f"{screen._layout_required}, repaint {screen._repaint_required}, "
+            f"timer active {screen._update_timer._active.is_set()}"
+        )
+        describe = getattr(screen, "describe_state", None)
+        if describe is not None:
+            lines.append(describe())
+        for task in asyncio.all_tasks():
+            waits = list(_awaiting(task.get_coro()))
+            if not any(w.startswith(("_get_message:", "_run_timer:")) for w in waits):
+                lines.append(f"task {task.get_name()}: {' -> '.join(waits)}")  # not idle
+        logging.getLogger(__name__).warning("\n".join(lines))
 
     def _lock_if_idle(self) -> None:
         idle = time.monotonic() - self._last_activity

@@ -20,6 +20,7 @@ Ctrl+Q is never held: quitting must work whatever the app is doing.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,13 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
 
+log = logging.getLogger(__name__)
+
 NEVER_HELD = frozenset({"ctrl+q"})
+# How often a wait for a node's queue checks that the node is still there, and how long it
+# waits at most: far beyond a key's handling on a machine 100 tills overload (p95 3 s).
+_GONE_CHECK = 0.1
+SETTLE_LIMIT = 30.0
 # Messages handled may send more; a key's effects settle within a few rounds.
 _MAX_ROUNDS = 20
 
@@ -49,15 +56,32 @@ def _resolve(future: asyncio.Future) -> None:
         future.set_result(None)
 
 
+def _gone(node: MessagePump) -> bool:
+    """A node that will not handle what waits in its queue: closed, closing, detached."""
+    return node._closing or node._closed or not node.is_attached  # noqa: SLF001
+
+
 async def _handled_so_far(nodes: list[MessagePump]) -> None:
+    """Return once each node has handled the messages sent to it so far, or has gone (a
+    widget removed meanwhile drops its queue: waiting for it would hold every key after
+    it, for the rest of the session). After ``SETTLE_LIMIT`` seconds the wait ends anyway,
+    logged: a key delivered early is better than an app that seems frozen."""
     loop = asyncio.get_running_loop()
-    futures = []
+    waiting: dict[asyncio.Future[None], MessagePump] = {}
     for node in nodes:
         future = loop.create_future()
         if node.call_later(_resolve, future):
-            futures.append(future)
-    if futures:
-        await asyncio.gather(*futures)
+            waiting[future] = node
+    deadline = loop.time() + SETTLE_LIMIT
+    while waiting:
+        done, _ = await asyncio.wait(waiting, timeout=_GONE_CHECK)
+        for future in done:
+            del waiting[future]
+        for future in [f for f, node in waiting.items() if _gone(node)]:
+            del waiting[future]
+        if waiting and loop.time() > deadline:
+            log.warning("keys typed ahead: gave up waiting for %s", list(waiting.values()))
+            return
 
 
 async def settled(app: App) -> None:
@@ -129,6 +153,14 @@ class TypeAhead:
     @property
     def waiting(self) -> int:
         return len(self._held)
+
+    def describe(self) -> str:
+        """One line for the log: what waits and why (``PdpApp.log_state``)."""
+        keys = [getattr(e, "key", type(e).__name__) for e in self._held]
+        return (
+            f"type-ahead: {len(keys)} held {keys[:20]}, delivering={self._task is not None}, "
+            f"busy={self.busy()}, idle={self._idle.is_set()}"
+        )
 
     async def delivered(self) -> None:
         """Return once nothing waits (or what waits is held by a busy screen) and the last

@@ -208,7 +208,7 @@ class ContractListScreen(ServiceCalls, Screen[None]):
     def _load(self, page_index: int, *, cursor_row: int = 0) -> None:
         # Said only when a search takes long enough to be seen: one repaint fewer per key.
         self._stop_loading_notice()
-        self._loading_notice = self.set_timer(LOADING_AFTER, lambda: self._status(LOADING))
+        self._loading_notice = self.set_timer(LOADING_AFTER, self._say_loading)
         self.call_service(
             search.search_plans,
             self.app.actor,
@@ -225,6 +225,13 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         self._wide = self.size.width >= WIDE
         return [(str(plan.id), plan_cells(plan, self._wide)) for plan in self._plans]
 
+    def _say_loading(self) -> None:
+        # A timer that has fired runs its callback later (Textual's set_timer goes through
+        # call_next): stopping it then is too late, and on a loaded machine the answer can
+        # come in between. Only a search still waited for is said.
+        if self._loading_notice is not None:
+            self._status(LOADING)
+
     def _stop_loading_notice(self) -> None:
         if self._loading_notice is not None:
             self._loading_notice.stop()
@@ -240,6 +247,15 @@ class ContractListScreen(ServiceCalls, Screen[None]):
         # From WIDE columns on, the long labels and the time: the rows are made again.
         if self._plans and (self.size.width >= WIDE) != self._wide:
             self._table.replace_rows(self._rows())
+
+    def describe_state(self) -> str:
+        """For ``PdpApp.log_state``."""
+        status = self.query_one("#list-status", Static).render()
+        return (
+            f"list: query {self.query_text!r}, {len(self._plans)} plans, status {status!s:.60}, "
+            f"loading notice {self._loading_notice is not None}, "
+            f"pending calls {len(self._pending_calls or ())}"
+        )
 
     def _describe(self) -> str:
         if not self._plans:
