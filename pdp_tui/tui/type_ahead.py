@@ -106,6 +106,12 @@ async def settled(app: App) -> None:
             return
 
 
+def _unwritten(event: events.Event) -> str:
+    if not isinstance(event, events.Key):
+        return "paste"
+    return "·" if event.is_printable else event.key
+
+
 class TypeAhead:
     """The app's one queue of keys typed ahead. ``PdpApp.on_event`` hands it every key
     and paste from the terminal; screens tell it when they are busy (``holds_keys``)."""
@@ -155,8 +161,9 @@ class TypeAhead:
         return len(self._held)
 
     def describe(self) -> str:
-        """One line for the log: what waits and why (``PdpApp.log_state``)."""
-        keys = [getattr(e, "key", type(e).__name__) for e in self._held]
+        """One line for the log: what waits and why (``PdpApp.log_state``). What was typed
+        is not written (a password typed ahead): a character is "·", a paste "paste"."""
+        keys = [_unwritten(event) for event in self._held]
         return (
             f"type-ahead: {len(keys)} held {keys[:20]}, delivering={self._task is not None}, "
             f"busy={self.busy()}, idle={self._idle.is_set()}"
