@@ -13,6 +13,7 @@ from textual.keys import REPLACED_KEYS
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 from pdp_tui.services.errors import AuthenticationFailed
 
@@ -72,9 +73,20 @@ async def burst(pilot: Pilot, keys: list[str]) -> None:
     await pilot.pause()
 
 
+async def workers_done(app: App) -> None:
+    """Until no worker runs. A worker cancelled meanwhile (a search superseded by the next
+    key) is done too: Textual's ``wait_for_complete`` raises ``WorkerCancelled`` for it."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            await asyncio.sleep(0)
+
+
 async def settle(pilot: Pilot, timeout: float = 5.0) -> None:
     """Wait until no worker runs (DB work is in thread workers) and the UI is idle."""
-    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), timeout)
+    await asyncio.wait_for(workers_done(pilot.app), timeout)
     await pilot.pause()
 
 
@@ -94,7 +106,7 @@ async def wait_until(
                 f"--- screen ({type(pilot.app.screen).__name__}) ---\n{screen_text(pilot.app)}"
             )
         try:
-            await asyncio.wait_for(pilot.app.workers.wait_for_complete(), remaining)
+            await asyncio.wait_for(workers_done(pilot.app), remaining)
         except TimeoutError:
             pass
         await pilot.pause(0.01)
@@ -182,7 +194,7 @@ async def steady(pilot: Pilot, rounds: int = 3) -> None:
     previous, stable = None, 0
     deadline = time.monotonic() + 10
     while stable < rounds and time.monotonic() < deadline:
-        await asyncio.wait_for(app.workers.wait_for_complete(), 10)
+        await asyncio.wait_for(workers_done(app), 10)
         await pilot.pause(0.02)
         screen = app.screen
         state = (id(screen), sum(1 for _ in screen.walk_children()), len(app.workers))

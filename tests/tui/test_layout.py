@@ -61,10 +61,10 @@ async def test_a_long_name_never_pushes_the_code_away(sqlite_seed, make_app):
         await pilot.press("1", "enter")
         panel = app.screen.query_one("#code-panel", ActivationCodePanel)
         await wait_until(pilot, lambda: panel.plan is not None)
-        await wait_until(pilot, lambda: panel.region.height > 0)
-        shown = region_text(app, panel)
         spaced = " ".join(codes.format_code(panel.plan.activation_code))
-        assert spaced in shown, shown
+        # Laid out and scrolled into view after the code arrives: a frame or two later.
+        await wait_until(pilot, lambda: spaced in region_text(app, panel), "the code shown")
+        shown = region_text(app, panel)
         assert "…" in shown  # the name, cut with a sign
         assert panel.region.bottom <= 23  # above the footer, whole
 
