@@ -93,6 +93,16 @@ def end_sessions(user_id: int) -> None:
     User.update(session_epoch=User.session_epoch + 1).where(User.id == user_id).execute()
 
 
+def store_scope(query, actor: Actor, store_field):
+    """``query`` restricted to the rows the actor may see: staff, their own store's
+    (``store_field`` names the row's store); support and administrators, every store's."""
+    if actor.sees_all_stores:
+        return query
+    if actor.store_id is None:
+        return query.where(False)
+    return query.where(store_field == actor.store_id)
+
+
 def lookups_are_audited(actor: Actor) -> bool:
     """Support's and administrators' lookups of plans are recorded; staff's own store's are not."""
     return actor.role is not Role.STAFF

@@ -21,7 +21,12 @@ from pdp_tui.models import Covering, Plan, Protection, Store, User
 from pdp_tui.services import audit
 from pdp_tui.services.codes import CodeFormatError, generate_code, parse_code
 from pdp_tui.services.errors import DuplicateContract, NotFound, ServiceError, ValidationError
-from pdp_tui.services.permissions import Permission, lookups_are_audited, require
+from pdp_tui.services.permissions import (
+    Permission,
+    lookups_are_audited,
+    require,
+    store_scope,
+)
 from pdp_tui.services.text import clean_contract_number, clean_name, first_last_key, name_key
 
 _CODE_ATTEMPTS = 5
@@ -39,12 +44,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def scope(query, actor: Actor):
-    """Restrict a Plan query to what the actor may see: staff, their own store only."""
-    if actor.sees_all_stores:
-        return query
-    if actor.store_id is None:
-        return query.where(False)
-    return query.where(Plan.store == actor.store_id)
+    """A Plan query restricted to what the actor may see (``store_scope``)."""
+    return store_scope(query, actor, Plan.store)
 
 
 def register_plan(

@@ -47,7 +47,7 @@ from pdp_tui.models import (
 )
 from pdp_tui.services import audit
 from pdp_tui.services.errors import NotFound, PermissionDenied, ServiceError, ValidationError
-from pdp_tui.services.permissions import Permission, require
+from pdp_tui.services.permissions import Permission, require, store_scope
 from pdp_tui.services.text import clean_text
 
 PAGE_SIZE = 50
@@ -85,12 +85,8 @@ _PHONE = re.compile(r"\+?[0-9 ]+")
 
 
 def scope(query, actor: Actor):
-    """Restrict a ServiceRequest query to what the actor may see: staff, their own store."""
-    if actor.sees_all_stores:
-        return query
-    if actor.store_id is None:
-        return query.where(False)
-    return query.where(ServiceRequest.store == actor.store_id)
+    """A ServiceRequest query restricted to what the actor may see (``store_scope``)."""
+    return store_scope(query, actor, ServiceRequest.store)
 
 
 def clean_phone(value: str | None) -> str:

@@ -71,24 +71,22 @@ def register(commands: Commands) -> None:
 def export_plans(args: argparse.Namespace) -> int:
     from pdp_tui.services import exports
 
-    with database_session(settings_for(args)):
-        rows = exports.export_plans(
-            SYSTEM, day_from=args.day_from, day_to=args.day_to, store_code=args.store
-        )
-        count = _write(args.output, exports.PLAN_HEADERS, rows)
-    _say(messages.PLANS_EXPORTED.format(count=number(count), where=_where(args)))
-    return EXIT_OK
+    return _export(args, exports.export_plans, exports.PLAN_HEADERS, messages.PLANS_EXPORTED)
 
 
 def export_requests(args: argparse.Namespace) -> int:
     from pdp_tui.services import exports
 
+    return _export(
+        args, exports.export_requests, exports.REQUEST_HEADERS, messages.REQUESTS_EXPORTED
+    )
+
+
+def _export(args: argparse.Namespace, export, headers, said: str) -> int:
     with database_session(settings_for(args)):
-        rows = exports.export_requests(
-            SYSTEM, day_from=args.day_from, day_to=args.day_to, store_code=args.store
-        )
-        count = _write(args.output, exports.REQUEST_HEADERS, rows)
-    _say(messages.REQUESTS_EXPORTED.format(count=number(count), where=_where(args)))
+        rows = export(SYSTEM, day_from=args.day_from, day_to=args.day_to, store_code=args.store)
+        count = _write(args.output, headers, rows)
+    _say(said.format(count=number(count), where=_where(args)))
     return EXIT_OK
 
 
