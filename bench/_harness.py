@@ -268,6 +268,7 @@ class PtyProcess:
             preexec_fn=controlling_tty,
             close_fds=True,
         )
+        self.tty_name = os.ttyname(slave)
         os.close(slave)
         self.output = bytearray()
         self.last_read = self.started
@@ -368,6 +369,58 @@ class PtyProcess:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def attach_argv() -> list[str]:
+    """A session from the session server (pdp_tui.session_server.attach), as pdp-tui-ssh
+    starts it when PDP_SESSIONS_SOCKET is set."""
+    return [sys.executable, "-m", "pdp_tui.session_server.attach"]
+
+
+class SessionServer:
+    """``pdp-tui serve`` on a socket in a temporary folder, until ``close()``."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        import tempfile
+
+        self.folder = Path(tempfile.mkdtemp(prefix="pdp-serve."))
+        self.socket = self.folder / "sessions.sock"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pdp_tui", "serve", "--socket", str(self.socket)],
+            env=env if env is not None else child_env(),
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.started_line = self.proc.stderr.readline().strip()  # "in ascolto su ..."
+        if not self.socket.exists():
+            raise SystemExit(f"pdp-tui serve did not start: {self.started_line}")
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def session_pid(self, tty_name: str, timeout: float = 30) -> int:
+        """The session the server forked for the client on terminal ``tty_name``."""
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            for child in children:
+                try:
+                    if os.readlink(f"/proc/{child}/fd/0") == tty_name:
+                        return int(child)
+                except OSError:
+                    continue
+            time.sleep(0.05)
+        raise TimeoutError(f"no session on {tty_name}")
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def bare_app_argv() -> list[str]:

@@ -1,7 +1,7 @@
 """A chain's load: N tills at once, each a real pdp-tui process, through PgBouncer.
 
     python bench/sessions.py [--sessions 100] [--minutes 3] [--every 6] [--bare 20]
-                             [--contracts 20000] [--key-pause 0.08]
+                             [--contracts 20000] [--key-pause 0.08] [--served]
 
 What an operator would run before promising a number of tills:
 
@@ -36,6 +36,12 @@ It prints:
   ``--sample-ms`` (all of them PgBouncer's), with the most running a statement at once;
 - the CPU the app processes used at work, per cycle (a plan and a search), and the cores
   that makes for N tills: where the time goes when the machine is the limit.
+
+``--served``: the tills are sessions of a session server (``pdp-tui serve``, one process
+that imported the app and forks a session per till), each started as pdp-tui-ssh starts it
+with ``PDP_SESSIONS_SOCKET`` set: ``python -m pdp_tui.session_server.attach`` in the pty.
+A session's memory is then the forked app's plus its attach client's, and the server's own
+PSS is shared out among the sessions in the total per session.
 
 ``PDP_BENCH_DUMP=FILE`` writes the screen of a session whose step failed to FILE.
 """
@@ -256,6 +262,7 @@ class Till(threading.Thread):
         self.ready = threading.Event()  # logged in, or failed to
         self.rng = random.Random(index)
         self.proc: h.PtyProcess | None = None
+        self.app_pid = 0  # the app: the process itself, or the session the server forked
         self.logged_in = False
         self.registered = 0
         self.failures: list[str] = []
@@ -266,9 +273,23 @@ class Till(threading.Thread):
         self.cpu_at_login = 0.0  # CPU seconds the process had used when logged in
         self.cpu_at_end = 0.0
 
-    def start_process(self) -> None:
+    def start_process(self, server: h.SessionServer | None) -> None:
         env = h.child_env(PDP_DATABASE_URL=self.url, PDP_CONFIG=os.devnull)
-        self.proc = h.PtyProcess(h.pdp_tui_argv(), env=env)
+        if server is None:
+            self.proc = h.PtyProcess(h.pdp_tui_argv(), env=env)
+            self.app_pid = self.proc.pid
+        else:
+            env["PDP_SESSIONS_SOCKET"] = str(server.socket)
+            self.proc = h.PtyProcess(h.attach_argv(), env=env)
+            self.app_pid = server.session_pid(self.proc.tty_name)
+
+    def memory(self) -> dict[str, int]:
+        """The app's memory, with its attach client's when it is a served session."""
+        found = memory_kib(self.app_pid)
+        if self.app_pid != self.proc.pid:
+            client = memory_kib(self.proc.pid)
+            found = {k: found[k] + client[k] for k in found}
+        return found
 
     def _idle(self, seconds: float) -> None:
         """Wait, reading what the app writes (a pty that nobody reads would block it)."""
@@ -297,8 +318,8 @@ class Till(threading.Thread):
             self.login_time = time.perf_counter() - started
             self.logged_in = True
             proc.drain(0.3, limit=3)
-            self.memory_after_login = memory_kib(proc.pid)
-            self.cpu_at_login = cpu_seconds(proc.pid)
+            self.memory_after_login = self.memory()
+            self.cpu_at_login = cpu_seconds(self.app_pid)
         except (TimeoutError, EOFError) as exc:
             self.failures.append(f"log-in: {str(exc)[-300:]}")
             return
@@ -317,12 +338,12 @@ class Till(threading.Thread):
                 self.failures.append(f"round {round_ + 1}: {str(exc)[:80]}")
                 if os.environ.get("PDP_BENCH_DUMP"):
                     Path(os.environ["PDP_BENCH_DUMP"]).write_text(proc.text()[-4000:])
-                os.kill(proc.pid, signal.SIGUSR1)  # the app logs its state (PdpApp.log_state)
+                os.kill(self.app_pid, signal.SIGUSR1)  # the app logs its state (PdpApp.log_state)
                 if os.environ.get("PDP_BENCH_SPY"):  # the stuck app's threads, by py-spy
                     spy = Path(os.environ["PDP_BENCH_SPY"]) / f"{self.username}-{round_ + 1}.txt"
                     with spy.open("w") as out:
                         subprocess.run(
-                            ["py-spy", "dump", "--locals", "--pid", str(proc.pid)],
+                            ["py-spy", "dump", "--locals", "--pid", str(self.app_pid)],
                             stdout=out,
                             stderr=subprocess.STDOUT,
                             timeout=60,
@@ -339,7 +360,7 @@ class Till(threading.Thread):
                 break
             self._idle(max(0.5, self.args.every - (time.perf_counter() - began)))
         if proc.proc.poll() is None:
-            self.cpu_at_end = cpu_seconds(proc.pid)
+            self.cpu_at_end = cpu_seconds(self.app_pid)
 
     def _register(self, round_: int) -> None:
         proc = self.proc
@@ -441,8 +462,10 @@ def main() -> None:
     parser.add_argument("--bare", type=int, default=20, help="bare Textual apps beside them")
     parser.add_argument("--contracts", type=int, default=20_000)
     parser.add_argument("--sample-ms", type=float, default=20)
+    parser.add_argument("--served", action="store_true", help="sessions of pdp-tui serve")
     args = parser.parse_args()
-    h.header(f"{args.sessions} tills at once through PgBouncer (real processes in ptys)")
+    how = "sessions of one pdp-tui serve" if args.served else "real processes"
+    h.header(f"{args.sessions} tills at once through PgBouncer ({how} in ptys)")
     direct = prepare_database(args.contracts, args.sessions)
     bouncer = PgBouncer()
     import psycopg
@@ -464,13 +487,16 @@ def main() -> None:
     bare: list[h.PtyProcess] = []
     tills: list[Till] = []
     stop_bare = threading.Event()
+    server = h.SessionServer(h.child_env(PDP_CONFIG=os.devnull)) if args.served else None
+    if server is not None:
+        print(f"session server: {server.started_line}")
     try:
         bare = start_bare(args.bare)
         threading.Thread(target=keep_reading, args=(bare, stop_bare), daemon=True).start()
         go = threading.Event()
         for i in range(1, args.sessions + 1):
             till = Till(i, url, args, prefix, go)
-            till.start_process()
+            till.start_process(server)
             till.start()
             tills.append(till)
             time.sleep(args.stagger)
@@ -484,7 +510,9 @@ def main() -> None:
         while any(t.is_alive() for t in tills):
             loads.append(os.getloadavg()[0])
             time.sleep(5)
-        end_memory = [memory_kib(t.proc.pid) for t in tills if t.proc.proc.poll() is None]
+        end_memory = [t.memory() for t in tills if t.proc.proc.poll() is None]
+        clients = [memory_kib(t.proc.pid) for t in tills if server and t.proc.proc.poll() is None]
+        server_memory = memory_kib(server.pid) if server else None
         bare_memory = [memory_kib(p.pid) for p in bare]
     finally:
         sampler.stop.set()
@@ -494,6 +522,8 @@ def main() -> None:
                 till.proc.close()
         for proc in bare:
             proc.close()
+        if server is not None:
+            server.close()
         bouncer.close()
     in_db = count_plans(direct, prefix)
     registered = sum(t.registered for t in tills)
@@ -538,6 +568,16 @@ def main() -> None:
     after_login = [t.memory_after_login for t in tills if t.memory_after_login]
     if after_login:
         mem_line("pdp-tui just logged in", after_login)
+    if end_memory and server_memory:
+        mem_line("  of which the attach client", clients)
+        print(
+            f"  session server (1 process)   PSS {mib(server_memory['Pss'])}  RSS "
+            f"{mib(server_memory['Rss'])}: {mib(server_memory['Pss'] / len(end_memory))} "
+            "more per session, counted below"
+        )
+        end_memory = [
+            dict(r, Pss=r["Pss"] + server_memory["Pss"] / len(end_memory)) for r in end_memory
+        ]
     if end_memory:
         pss, rss, hwm = mem_line("pdp-tui at the end (working)", end_memory)
         print(

@@ -37,6 +37,10 @@ NO_TERMINAL_FOR_PASSWORD = (
 )
 BAD_DAY = "data non valida: {text!r} (gg/mm/aaaa oppure aaaa-mm-gg)"
 BAD_NUMBER = "numero non valido: {text!r}"
+SERVE_SETTINGS_FROM_SESSIONS = (
+    "--db non vale per serve: ogni sessione legge database e impostazioni da ciò che le "
+    "passa pdp-tui-ssh (PDP_CONFIG), come pdp-tui avviato da sshd."
+)
 NUMBER_OUT_OF_RANGE = "da 0 a {maximum} (non {text})"
 
 # --- prompts and progress -----------------------------------------------------------

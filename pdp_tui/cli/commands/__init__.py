@@ -17,6 +17,7 @@ from pdp_tui.cli.commands import (
     form,
     migrate,
     protection,
+    serve,
     store,
     user,
 )
@@ -33,5 +34,6 @@ MODULES = (
     form,
     audit,
     db,
+    serve,
     demo,
 )
