@@ -9,6 +9,10 @@ filled here by ``pdp-tui demo``. A real ``ssh -tt`` client runs in a detached tm
 The account is the user running the tests (root in CI: PermitRootLogin prohibit-password),
 authenticated by a key made for the test. openssh-server, openssh-client and tmux are
 installed with apt-get when missing; the tests are skipped only if that fails.
+
+Every test runs twice: with the app started by the wrapper ("direct"), and with the session
+server ("served": ``pdp-tui serve`` running, PDP_SESSIONS_SOCKET on the ForceCommand line,
+the wrapper starting deploy/ssh/pdp-tui-attach, the session forked by the server).
 """
 
 from __future__ import annotations
@@ -95,8 +99,11 @@ def _pdp_tui() -> str:
 class Server:
     """sshd with the deploy snippet, and what a test needs to reach and check it."""
 
-    def __init__(self, base: Path) -> None:
+    def __init__(self, base: Path, served: bool = False) -> None:
         self.base = base
+        self.served = served
+        self.sessions_socket = base / "sessions.sock"
+        self.session_server: subprocess.Popen | None = None
         self.user = getpass.getuser()
         self.port = _free_port()
         self.database = base / "pdp.sqlite3"
@@ -137,7 +144,10 @@ class Server:
         snippet = snippet.replace("Match User pdp", f"Match User {self.user}")
         # The app's files stay here: given by the operator on the ForceCommand line, the only
         # variables that reach the app besides the wrapper's allow-list.
-        operator_env = " ".join(f"{k}={v}" for k, v in self.xdg.items())
+        operator = dict(self.xdg)
+        if self.served:
+            operator["PDP_SESSIONS_SOCKET"] = str(self.sessions_socket)
+        operator_env = " ".join(f"{k}={v}" for k, v in operator.items())
         snippet = re.sub(
             r"ForceCommand .*",
             f"ForceCommand {DEPLOY / 'pdp-tui-ssh'} {self.config} {_pdp_tui()} {operator_env}",
@@ -162,6 +172,14 @@ class Server:
         (self.base / "sshd_config").write_text("\n".join(main) + "\n\n" + snippet)
 
     def start(self) -> None:
+        if self.served:
+            python = Path(_pdp_tui()).with_name("python")
+            self.session_server = subprocess.Popen(
+                [str(python), "-I", "-m", "pdp_tui", "serve", "--socket", str(self.sessions_socket)],
+                env={"PATH": os.environ["PATH"], "LANG": "C.UTF-8", **self.xdg},
+                stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            assert "in ascolto" in self.session_server.stderr.readline()
         if os.geteuid() == 0:
             Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
         config = self.base / "sshd_config"
@@ -184,6 +202,9 @@ class Server:
         raise AssertionError(f"sshd did not listen: {self.log.read_text()}")
 
     def stop(self) -> None:
+        if self.session_server and self.session_server.poll() is None:
+            self.session_server.terminate()
+            self.session_server.wait(10)
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -202,7 +223,28 @@ class Server:
         )
 
     def app_processes(self) -> list[int]:
-        """pids of pdp-tui processes started for this server (PDP_CONFIG is ours)."""
+        """pids of the apps running for this server: the pdp-tui processes the wrapper
+        started (PDP_CONFIG is ours), or the sessions the session server forked."""
+        if self.served:
+            pid = self.session_server.pid
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            return [int(child) for child in children if _not_zombie(int(child))]
+        return self._started_by_wrapper()
+
+    def app_given(self) -> tuple[dict[str, str], list[bytes]]:
+        """The environment and command line the wrapper gave the one app running: the
+        app's own, or the attach client's, which hands its environment to the session
+        whole (tests/test_session_server.py checks that)."""
+        pids = self._started_by_wrapper()
+        assert len(pids) == 1, pids
+        environ = dict(
+            item.split("=", 1)
+            for item in Path(f"/proc/{pids[0]}/environ").read_text().split("\0")
+            if "=" in item
+        )
+        return environ, Path(f"/proc/{pids[0]}/cmdline").read_bytes().split(b"\0")
+
+    def _started_by_wrapper(self) -> list[int]:
         mine = f"PDP_CONFIG={self.config}".encode()
         pids = []
         for entry in Path("/proc").iterdir():
@@ -214,7 +256,7 @@ class Server:
             except OSError:
                 continue
             app = b"pdp-tui" in cmdline or b"pdp_tui" in cmdline
-            if mine in environ and app and b"ssh" not in cmdline:
+            if mine in environ and app and b"ssh " not in cmdline.replace(b"\0", b" "):
                 pids.append(int(entry.name))
         return pids
 
@@ -223,10 +265,10 @@ class Server:
             return conn.execute(sql, params).fetchall()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Server:
+@pytest.fixture(scope="module", params=["direct", "served"])
+def server(request, tmp_path_factory) -> Server:
     _ensure_tools()
-    srv = Server(tmp_path_factory.mktemp("ssh"))
+    srv = Server(tmp_path_factory.mktemp("ssh"), served=request.param == "served")
     srv.prepare()
     srv.start()
     yield srv
@@ -357,11 +399,7 @@ def test_register_a_plan_over_ssh(server, terminal):
 
     pids = server.app_processes()
     assert len(pids) == 1
-    environ = dict(
-        item.split("=", 1)
-        for item in Path(f"/proc/{pids[0]}/environ").read_text().split("\0")
-        if "=" in item
-    )
+    environ, _ = server.app_given()
     assert environ.get("TEXTUAL_COLOR_SYSTEM") == "standard"  # set by the wrapper
     assert "SSH_ORIGINAL_COMMAND" not in environ
     term.press("C-q")
@@ -467,13 +505,12 @@ def test_the_clients_python_and_textual_variables_never_reach_the_app(server, te
     term.wait_for("Genera", timeout=30)
     pids = server.app_processes()
     assert len(pids) == 1
-    environ = dict(
-        item.split("=", 1)
-        for item in Path(f"/proc/{pids[0]}/environ").read_text().split("\0")
-        if "=" in item
-    )
-    cmdline = Path(f"/proc/{pids[0]}/cmdline").read_bytes().split(b"\0")
-    assert b"-I" in cmdline and b"pdp_tui" in cmdline
+    environ, cmdline = server.app_given()
+    if server.served:
+        assert cmdline[1:3] == [b"-I", b"-S"] and cmdline[3].endswith(b"/pdp-tui-attach")
+        environ.pop("PDP_SESSIONS_SOCKET")  # the operator's; not handed to the session
+    else:
+        assert b"-I" in cmdline and b"pdp_tui" in cmdline
     leaked = (
         set(environ)
         - ALLOWED
