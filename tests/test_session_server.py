@@ -342,3 +342,51 @@ def test_the_client_imports_nothing_it_does_not_need():
     run = f"exec(open({str(ATTACH)!r}).read(), {{'__name__': 'attach'}})"
     added = modules(run) - modules("import os")
     assert added <= {"_signal", "_socket", "__future__"}, added
+
+
+# --- the socket -----------------------------------------------------------------------------
+
+
+def test_a_socket_left_by_a_server_that_died_is_replaced(tmp_path):
+    from pdp_tui.session_server import server
+
+    path = tmp_path / "sessions.sock"
+    stale = socket.socket(socket.AF_UNIX)
+    stale.bind(str(path))
+    stale.close()  # the file stays, nobody listens
+    listener = server.listen(path)
+    try:
+        assert path.stat().st_mode & 0o777 == 0o600
+    finally:
+        listener.close()
+
+
+def test_a_second_server_or_a_file_in_the_way_is_one_italian_line(tmp_path):
+    from pdp_tui.session_server import server
+
+    path = tmp_path / "sessions.sock"
+    listener = server.listen(path)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pdp_tui", "serve", "--socket", str(path)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 1
+        assert done.stderr == f"pdp-tui: un altro server di sessioni è già in ascolto su {path}.\n"
+    finally:
+        listener.close()
+    document = tmp_path / "notes.txt"
+    document.write_text("keep me")
+    with pytest.raises(server.ServerError, match="esiste e non è un socket"):
+        server.listen(document)
+    assert document.read_text() == "keep me"
+    with pytest.raises(server.ServerError, match="socket .*: il file o la cartella non esiste"):
+        server.listen(tmp_path / "missing-folder" / "sessions.sock")
+
+
+def test_the_server_takes_its_settings_from_the_sessions_only():
+    done = subprocess.run(
+        [sys.executable, "-m", "pdp_tui", "serve", "--socket", "/tmp/x.sock", "--db", "sqlite://"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1 and "--db non vale per serve" in done.stderr

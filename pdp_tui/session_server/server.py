@@ -100,7 +100,7 @@ def serve(path: Path, *, ready=None) -> None:
             except OSError:
                 continue  # closed by stop(), or a connection reset before it was accepted
             if not _same_account(conn):
-                log.warning("connection refused: another account")
+                log.warning("pdp-tui serve: connessione rifiutata, viene da un altro account")
                 conn.close()
                 continue
             _fork_session(listener, conn)
@@ -160,7 +160,9 @@ def listen(path: Path) -> socket.socket:
         listener.bind(str(path))
     except OSError as exc:
         listener.close()
-        raise ServerError(f"impossibile creare il socket {path}: {exc.strerror}.") from None
+        from pdp_tui.config import os_error_text
+
+        raise ServerError(f"impossibile creare il socket {path}: {os_error_text(exc)}.") from None
     finally:
         os.umask(old_umask)
     listener.listen(128)
@@ -184,7 +186,7 @@ def _fork_session(listener: socket.socket, conn: socket.socket) -> None:
         listener.close()
         code = run_session(conn)
     except BaseException:  # noqa: BLE001 - the child must never return into the server
-        log.exception("session failed")
+        log.exception("pdp-tui serve: sessione terminata per un errore")
     finally:
         _exit(code)
 
@@ -200,7 +202,7 @@ def run_session(conn: socket.socket) -> int:
     try:
         argv, env, cwd, umask, fds = receive_request(conn)
     except (OSError, BadRequest) as exc:
-        log.warning("bad request: %s", exc)
+        log.warning("pdp-tui serve: richiesta non valida, nessuna sessione (%s)", exc)
         return 1
     conn.settimeout(None)
     for target, fd in zip(attach.TERMINAL_FDS, fds):
