@@ -372,9 +372,9 @@ class PtyProcess:
 
 
 def attach_argv() -> list[str]:
-    """A session from the session server (pdp_tui.session_server.attach), as pdp-tui-ssh
-    starts it when PDP_SESSIONS_SOCKET is set."""
-    return [sys.executable, "-m", "pdp_tui.session_server.attach"]
+    """A session from the session server, as pdp-tui-ssh starts it when PDP_SESSIONS_SOCKET
+    is set: its client (deploy/ssh/pdp-tui-attach) without site-packages."""
+    return [sys.executable, "-I", "-S", str(ROOT / "deploy" / "ssh" / "pdp-tui-attach")]
 
 
 class SessionServer:

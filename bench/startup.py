@@ -87,8 +87,7 @@ def main() -> None:
     server = None
     if args.served:
         server = h.SessionServer(h.child_env(PDP_CONFIG=os.devnull))
-        attach = str(h.ROOT / "pdp_tui" / "session_server" / "attach.py")
-        commands["pdp-tui served"] = ([sys.executable, "-I", "-S", attach], "Accesso")
+        commands["pdp-tui served"] = (h.attach_argv(), "Accesso")
         env = dict(env, PDP_SESSIONS_SOCKET=str(server.socket))
     for name in args.variant:
         commands[f"pdp-tui[{name}]"] = ([sys.executable, "-c", VARIANTS[name]], "Accesso")
