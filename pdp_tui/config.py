@@ -227,7 +227,7 @@ def read_config_file(path: Path, *, required: bool) -> dict[str, object]:
         raise ConfigError(MESSAGES["not_toml"].format(path=path, where=where)) from exc
 
 
-# errno -> Italian, for the system errors an operator can meet on a file or a folder.
+# errno -> Italian, for the system errors an operator can meet (files, folders, processes).
 _OS_ERRORS = {
     "EACCES": "permesso negato",
     "EPERM": "operazione non permessa",
@@ -240,6 +240,10 @@ _OS_ERRORS = {
     "ELOOP": "troppi collegamenti simbolici",
     "ENAMETOOLONG": "nome troppo lungo",
     "EIO": "errore di lettura o scrittura sul disco",
+    "EAGAIN": "risorse del sistema esaurite per ora",
+    "ENOMEM": "memoria esaurita",
+    "EMFILE": "troppi file aperti dal processo",
+    "ENFILE": "troppi file aperti nel sistema",
 }
 
 

@@ -271,7 +271,7 @@ def test_another_account_gets_no_session(sessions):
                 conn.sendall(attach.encode_request([], {}, "/", 0o77))
                 conn.settimeout(10)
                 answer = conn.recv(100) or b"closed"
-        except ConnectionResetError:  # closed with the request unread
+        except (ConnectionResetError, BrokenPipeError):  # closed with the request unread
             answer = b"closed"
         except BaseException as exc:
             answer = repr(exc).encode()

@@ -9,8 +9,7 @@ the environment its till sent, exactly as ``pdp-tui`` started by sshd would (Tex
 settings included: they are read again from the session's environment).
 
 A connection from another account is refused (SO_PEERCRED). Stopping the server (SIGTERM,
-SIGINT) stops new sessions only: those running are processes of their own and go on. The
-settings Textual reads when it is imported (TEXTUAL_*, ESCDELAY) are the server's.
+SIGINT) stops new sessions only: those running are processes of their own and go on.
 """
 
 from __future__ import annotations
@@ -29,6 +28,7 @@ import threading
 import time
 from pathlib import Path
 
+from pdp_tui.config import os_error_text
 from pdp_tui.session_server import attach
 
 log = logging.getLogger("pdp_tui.session_server")
@@ -70,7 +70,7 @@ class ServerError(Exception):
     """The server cannot start: the message says why, in Italian."""
 
 
-def serve(path: Path, *, ready=None) -> None:
+def serve(path: Path) -> None:
     """Preload, listen on ``path`` and fork sessions until SIGTERM or SIGINT."""
     started = time.perf_counter()
     count = preload()
@@ -90,15 +90,16 @@ def serve(path: Path, *, ready=None) -> None:
         file=sys.stderr,
         flush=True,
     )
-    if ready is not None:
-        ready()
     inode = os.stat(path).st_ino
     try:
         while not stopping.is_set():
             try:
                 conn, _ = listener.accept()
-            except OSError:
-                continue  # closed by stop(), or a connection reset before it was accepted
+            except OSError as exc:  # closed by stop(), or no descriptor left for a while
+                if not stopping.is_set():
+                    log.warning("pdp-tui serve: connessione non accettata (%s)", os_error_text(exc))
+                    time.sleep(0.1)
+                continue
             if not _same_account(conn):
                 log.warning("pdp-tui serve: connessione rifiutata, viene da un altro account")
                 conn.close()
@@ -120,7 +121,7 @@ def preload() -> int:
 
     set_frame_rate()  # Textual reads it when it is imported
     return_large_blocks()  # inherited by every session
-    gc.disable()  # no collection leaves holes in pages for sessions to fill (gc.freeze docs)
+    gc.disable()  # as the gc.freeze docs advise: no collection leaves holes for sessions to fill
     for name in PRELOADED:
         _try_import(name)
     for package_name in PRELOADED_PACKAGES:
@@ -160,8 +161,6 @@ def listen(path: Path) -> socket.socket:
         listener.bind(str(path))
     except OSError as exc:
         listener.close()
-        from pdp_tui.config import os_error_text
-
         raise ServerError(f"impossibile creare il socket {path}: {os_error_text(exc)}.") from None
     finally:
         os.umask(old_umask)
@@ -177,7 +176,12 @@ def _same_account(conn: socket.socket) -> bool:
 
 def _fork_session(listener: socket.socket, conn: socket.socket) -> None:
     sys.stderr.flush()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as exc:  # no process left: the client starts the app itself
+        log.warning("pdp-tui serve: sessione non avviata (%s)", os_error_text(exc))
+        conn.close()
+        return
     if pid:
         conn.close()
         return
