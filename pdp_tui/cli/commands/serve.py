@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pdp_tui.cli import messages
 from pdp_tui.cli.errors import EXIT_OK, CliError
-from pdp_tui.cli.messages import SERVE_SETTINGS_FROM_SESSIONS as SETTINGS_FROM_SESSIONS
 from pdp_tui.cli.parser import Commands
 
 
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from pdp_tui.session_server import server
 
     if getattr(args, "db", None):
-        raise CliError(SETTINGS_FROM_SESSIONS)
+        raise CliError(messages.SERVE_SETTINGS_FROM_SESSIONS)
     try:
         server.serve(args.socket)
     except server.ServerError as exc:
