@@ -39,7 +39,7 @@ It prints:
 
 ``--served``: the tills are sessions of a session server (``pdp-tui serve``, one process
 that imported the app and forks a session per till), each started as pdp-tui-ssh starts it
-with ``PDP_SESSIONS_SOCKET`` set: ``python -m pdp_tui.session_server.attach`` in the pty.
+with ``PDP_SESSIONS_SOCKET`` set: ``python -I -S deploy/ssh/pdp-tui-attach`` in the pty.
 A session's memory is then the forked app's plus its attach client's, and the server's own
 PSS is shared out among the sessions in the total per session.
 

@@ -240,7 +240,9 @@ def run_session(conn: socket.socket) -> int:
 
 def receive_request(conn: socket.socket) -> tuple[list[str], dict, str, int, list[int]]:
     """The request attach.encode_request made, and the terminal's three descriptors."""
-    data, fds, _flags, _address = socket.recv_fds(conn, attach.MAX_REQUEST, 3)
+    data, fds, _flags, _address = socket.recv_fds(
+        conn, attach.MAX_REQUEST, len(attach.TERMINAL_FDS)
+    )
     try:
         header, _, body = data.partition(b"\0")
         length = int(header)
